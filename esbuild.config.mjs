@@ -16,6 +16,8 @@ const common = {
   logLevel: 'warning',
   // p-limit and other ESM-only packages use import.meta.url; give it a CJS equivalent.
   define: { 'import.meta.url': 'importMetaUrl' },
+  // jsonc-parser's `main` is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 

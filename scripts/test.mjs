@@ -3,9 +3,9 @@
 import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateSqlModule } from './generate-sql.mjs';
 
-await generateSqlModule();
+// Builds dist/ first (and src/generated/sql.ts): integration tests run the CLI as users do.
+await import('../esbuild.config.mjs');
 const { register } = await import('tsx/esm/api');
 register();
 

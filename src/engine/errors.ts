@@ -10,6 +10,8 @@ export interface ErrorContext {
   key?: string;
   /** Where in a file: a JSON path such as `tables[0].split_column`. */
   path?: string;
+  /** 1-based line of a chunk's COPY input that PostgreSQL rejected. */
+  line?: number;
   /** Snowflake error code or PostgreSQL SQLSTATE, when a database raised the error. */
   code?: string;
 }
@@ -38,6 +40,15 @@ export abstract class ThawError extends Error {
 export interface ConfigIssue {
   path: string;
   message: string;
+  /** 1-based position in the file, when the config was read from text. */
+  line?: number;
+  column?: number;
+}
+
+function formatConfigIssue(issue: ConfigIssue): string {
+  const at = issue.line === undefined ? '' : `line ${issue.line}, column ${issue.column}`;
+  if (!issue.path) return `  ${at || '(root)'}: ${issue.message}`;
+  return `  ${issue.path}: ${issue.message}${at ? ` (${at})` : ''}`;
 }
 
 /** The config file is missing, unreadable or invalid. Nothing has been written anywhere. */
@@ -47,7 +58,7 @@ export class ConfigError extends ThawError {
     readonly file: string,
     readonly issues: ConfigIssue[],
   ) {
-    super(`${file}: ${issues.length === 1 ? 'invalid config' : `${issues.length} problems`}\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+    super(`${file}: ${issues.length === 1 ? 'invalid config' : `${issues.length} problems`}\n${issues.map(formatConfigIssue).join('\n')}`);
   }
 }
 
@@ -90,6 +101,23 @@ export class TargetError extends ThawError {
 
 /** A value PostgreSQL cannot hold, or a count that does not match the plan. Never retried. */
 export class DataError extends ThawError {
+  readonly retryable = false;
+}
+
+/**
+ * A table definition does not fit the source: a missing table or column, a split or partition
+ * column of a type that cannot bound a chunk, a `column_types` key naming no column.
+ */
+export class DefinitionError extends ThawError {
+  readonly retryable = false;
+}
+
+/**
+ * A worker's claim on a chunk was taken back (its heartbeat went stale, the run was abandoned)
+ * before it committed: its load rolled back, and the chunk belongs to someone else now. Not a
+ * failure of the chunk: record nothing, just drop it.
+ */
+export class ChunkLeaseLostError extends ThawError {
   readonly retryable = false;
 }
 

@@ -1,0 +1,67 @@
+// The DuckDB side of the emulator: one instance, a pool of connections each carrying the
+// Snowflake macros and catalog views, and the time-travel store.
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CATALOG_VIEWS, OVERRIDES_TABLE } from './catalogViews';
+import { MACROS } from './macros';
+import { TimeTravelStore } from './timeTravel';
+
+export class EmulatorDatabase {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly all = new Set<DuckDBConnection>();
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly timeTravel: TimeTravelStore,
+  ) {}
+
+  static async open(path: string): Promise<EmulatorDatabase> {
+    const instance = await DuckDBInstance.create(path);
+    const setup = await instance.connect();
+    try {
+      await setup.run(`CREATE TABLE IF NOT EXISTS main.${OVERRIDES_TABLE} (table_name VARCHAR, column_name VARCHAR, snowflake_type VARCHAR)`);
+      const store = await TimeTravelStore.create(setup);
+      return new EmulatorDatabase(instance, store);
+    } finally {
+      setup.closeSync();
+    }
+  }
+
+  /** Runs `fn` on a pooled connection (one statement at a time per connection). */
+  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('the emulator database is closed');
+    const conn = this.idle.pop() ?? (await this.connect());
+    try {
+      return await fn(conn);
+    } finally {
+      if (this.closed) conn.closeSync();
+      else this.idle.push(conn);
+    }
+  }
+
+  /** Direct DuckDB SQL (test setup); rows as plain JS values. */
+  async sql(text: string): Promise<Record<string, unknown>[]> {
+    return this.withConnection(async (conn) => (await conn.runAndReadAll(text)).getRowObjectsJS());
+  }
+
+  /** Snowflake types of columns that DuckDB cannot hold natively, keyed by TABLE.COLUMN upper case. */
+  async typeOverrides(conn: DuckDBConnection): Promise<Map<string, string>> {
+    const reader = await conn.runAndReadAll(`SELECT upper(table_name), upper(column_name), snowflake_type FROM main.${OVERRIDES_TABLE}`);
+    return new Map(reader.getRows().map(([t, c, type]) => [`${String(t)}.${String(c)}`, String(type)]));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const conn of this.all) conn.closeSync();
+    this.all.clear();
+    this.idle.length = 0;
+    this.instance.closeSync();
+  }
+
+  private async connect(): Promise<DuckDBConnection> {
+    const conn = await this.instance.connect();
+    for (const sql of [...MACROS, ...CATALOG_VIEWS]) await conn.run(sql);
+    this.all.add(conn);
+    return conn;
+  }
+}

@@ -1,0 +1,50 @@
+// Snowflake functions DuckDB lacks, as TEMP macros installed on every pooled connection (TEMP so
+// nothing is written into the user's DuckDB file). The type-dispatching ones use typeof(), which
+// DuckDB folds to a constant per column type.
+
+const TZ_PARTS = String.raw`regexp_extract(s, '^\s*(\d+-\d+-\d+(?:[ T]\d+:\d+(?::\d+(?:\.\d+)?)?)?)\s*(Z|[+-]\d\d:?\d\d|[+-]\d\d)?\s*$', ['local', 'offset'])`;
+
+export const MACROS: readonly string[] = [
+  `CREATE OR REPLACE TEMP MACRO iff(c, a, b) AS CASE WHEN c THEN a ELSE b END`,
+  `CREATE OR REPLACE TEMP MACRO nvl(a, b) AS COALESCE(a, b)`,
+  `CREATE OR REPLACE TEMP MACRO nvl2(a, b, c) AS CASE WHEN a IS NOT NULL THEN b ELSE c END`,
+  `CREATE OR REPLACE TEMP MACRO zeroifnull(a) AS COALESCE(a, 0)`,
+  `CREATE OR REPLACE TEMP MACRO hex_encode(x) AS upper(hex(x))`,
+  `CREATE OR REPLACE TEMP MACRO hex_decode_binary(x) AS unhex(x)`,
+  `CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)`,
+  `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN json(x) END`,
+  `CREATE OR REPLACE TEMP MACRO sf_to_varchar(x) AS
+     CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN' ELSE CAST(x AS VARCHAR) END`,
+  `CREATE OR REPLACE TEMP MACRO sf_to_json(x) AS
+     CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END`,
+  // TIMESTAMP_TZ values held as text: '2024-03-10 12:34:56.123456789 +05:30'
+  `CREATE OR REPLACE TEMP MACRO sf_tz_parts(s) AS ${TZ_PARTS}`,
+  `CREATE OR REPLACE TEMP MACRO sf_offset_digits(o) AS replace(substr(o, 2), ':', '')`,
+  `CREATE OR REPLACE TEMP MACRO sf_offset_minutes(o) AS
+     CASE WHEN o IS NULL OR o IN ('', 'Z') THEN 0
+          ELSE (CASE WHEN o[1] = '-' THEN -1 ELSE 1 END)
+             * (CAST(sf_offset_digits(o)[1:2] AS INTEGER) * 60
+                + CASE WHEN length(sf_offset_digits(o)) = 4 THEN CAST(sf_offset_digits(o)[3:4] AS INTEGER) ELSE 0 END) END`,
+  `CREATE OR REPLACE TEMP MACRO sf_tz_minutes(x) AS
+     CASE WHEN x IS NULL THEN NULL
+          WHEN typeof(x) = 'VARCHAR' THEN sf_offset_minutes(sf_tz_parts(TRY_CAST(x AS VARCHAR)).offset)
+          ELSE 0 END`,
+  `CREATE OR REPLACE TEMP MACRO sf_local(x) AS
+     CASE WHEN typeof(x) = 'VARCHAR' THEN CAST(sf_tz_parts(TRY_CAST(x AS VARCHAR)).local AS TIMESTAMP_NS)
+          WHEN typeof(x) = 'TIME' THEN CAST(DATE '1970-01-01' + TRY_CAST(x AS TIME) AS TIMESTAMP_NS)
+          ELSE TRY_CAST(x AS TIMESTAMP_NS) END`,
+  `CREATE OR REPLACE TEMP MACRO sf_tzh(x) AS
+     (CASE WHEN sf_tz_minutes(x) < 0 THEN '-' ELSE '+' END) || lpad(CAST(abs(sf_tz_minutes(x)) // 60 AS VARCHAR), 2, '0')`,
+  `CREATE OR REPLACE TEMP MACRO sf_tzm(x) AS lpad(CAST(abs(sf_tz_minutes(x)) % 60 AS VARCHAR), 2, '0')`,
+  `CREATE OR REPLACE TEMP MACRO sf_to_tz(x) AS
+     CASE WHEN typeof(x) = 'VARCHAR'
+          THEN CAST(CAST(sf_local(x) AS TIMESTAMP) - to_minutes(sf_tz_minutes(x)) AS TIMESTAMPTZ)
+          ELSE TRY_CAST(x AS TIMESTAMPTZ) END`,
+  // Wire encodings (snowflake-wire-protocol.md): epoch seconds with a 9-digit fraction, sign first.
+  `CREATE OR REPLACE TEMP MACRO sf_wire_ns(ns) AS
+     (CASE WHEN ns < 0 THEN '-' ELSE '' END) || CAST(abs(CAST(ns AS HUGEINT)) // 1000000000 AS VARCHAR)
+       || '.' || lpad(CAST(abs(CAST(ns AS HUGEINT)) % 1000000000 AS VARCHAR), 9, '0')`,
+  `CREATE OR REPLACE TEMP MACRO sf_wire_tz(x) AS
+     sf_wire_ns(CAST(epoch_ns(sf_local(x)) AS HUGEINT) - CAST(sf_tz_minutes(x) AS HUGEINT) * 60000000000)
+       || ' ' || CAST(sf_tz_minutes(x) + 1440 AS VARCHAR)`,
+];

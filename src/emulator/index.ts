@@ -1,0 +1,88 @@
+// A local HTTP server speaking Snowflake's wire protocol to snowflake-sdk, backed by DuckDB.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmulatorDatabase } from './db/database';
+import { seedDemoTable } from './demoData';
+import { FaultInjector, type FaultCounters, type FaultSettings } from './faults';
+import { createEmulatorServer } from './server/http';
+import { QueryRegistry } from './server/queryRegistry';
+import { SessionStore } from './server/sessions';
+
+export type { FaultCounters, FaultSettings, FailureKind, QueryFailureRule } from './faults';
+export { seedDemoTable, DEMO_TABLE } from './demoData';
+export { registerEmulatorCommand, runEmulatorCommand, type EmulatorCommandOptions } from './cli';
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** DuckDB database file; default in-memory. */
+  duckdbPath?: string;
+  /** Seed PUBLIC.FACTVISITCALLPERFORMANCE_CR with this many rows (replacing it). */
+  demoRows?: number;
+  faults?: Partial<FaultSettings>;
+  /** Where result chunk files are spooled; default a fresh temp directory (removed on close). */
+  spoolDir?: string;
+  /** Uncompressed bytes per result chunk (default 4 MiB, like Snowflake's first chunks). */
+  chunkBytes?: number;
+  /** Uncompressed bytes of rows answered inline (default 128 KiB). */
+  inlineBytes?: number;
+  /** How long a query request waits before answering "in progress" (default 30 s). */
+  resultWaitMs?: number;
+  /** Finished results unused for this long are dropped with their chunk files (default 1 h). */
+  resultTtlMs?: number;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  setFaults(partial: Partial<FaultSettings>): void;
+  faults(): { settings: FaultSettings; counters: FaultCounters };
+  /** DuckDB SQL run directly (test setup), rows as plain JS values. */
+  sql(text: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const db = await EmulatorDatabase.open(options.duckdbPath ?? ':memory:');
+  const ownSpool = options.spoolDir === undefined;
+  const spoolDir = options.spoolDir ?? (await mkdtemp(join(tmpdir(), 'thaw-emulator-')));
+  try {
+    if (options.demoRows !== undefined) await db.withConnection((conn) => seedDemoTable(conn, options.demoRows!));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const faults = new FaultInjector(options.faults);
+  const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 });
+  let url = '';
+  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://127.0.0.1:${port}`;
+  const ttl = options.resultTtlMs ?? 3_600_000;
+  const sweeper = setInterval(() => void queries.expire(ttl), Math.min(ttl, 60_000));
+  sweeper.unref();
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    setFaults: (partial) => faults.set(partial),
+    faults: () => faults.snapshot(),
+    sql: (text) => db.sql(text),
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(sweeper);
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await queries.disposeAll();
+        db.close();
+        if (ownSpool) await rm(spoolDir, { recursive: true, force: true });
+      })()),
+  };
+}

@@ -1,0 +1,87 @@
+// status, stop, abandon, tune: quick operations on the status tables, run in the CLI's own
+// process (no worker, no Snowflake connection unless tune re-plans with a new batch size).
+import { abandon, requestStop, runStatus, tuneRun, type RunStatusReport } from '../control';
+import { errorMessage } from '../errors';
+import { EXIT_OK } from '../exitCodes';
+import { startupExitCode } from '../exitCodes';
+import { openSession } from '../session';
+import { formatCount, formatDuration } from './progressView';
+
+export interface ControlOptions {
+  config: string;
+  run?: string;
+  json?: boolean;
+  threads?: number;
+  batchSize?: number;
+}
+
+type ControlKind = 'status' | 'stop' | 'abandon' | 'tune';
+
+function printStatus(r: RunStatusReport): void {
+  const w = (line = '') => process.stdout.write(`${line}\n`);
+  const p = r.progress;
+  const pct = p.rowsTotal > 0 ? ((100 * p.rowsLoaded) / p.rowsTotal).toFixed(1) : '100.0';
+  w(`run ${r.run.runId}: ${r.run.status}${r.run.stopRequested && r.run.status === 'in_progress' ? ' (stopping)' : ''}${r.run.error ? ` — ${r.run.error}` : ''}`);
+  w(`  ${formatCount(p.rowsLoaded)} of ${formatCount(p.rowsTotal)} rows (${pct}%), ${formatCount(p.rowsPerSecond)} rows/s over the last minute`);
+  w(`  chunks: ${p.chunks.completed} completed, ${p.chunks.in_progress} in progress, ${p.chunks.pending} pending (${p.chunksWaiting} waiting to retry), ${p.chunks.failed} failed of ${p.chunksTotal}`);
+  w(`  threads ${r.run.parallelThreads}, batch size ${r.run.batchSize}${r.run.snapshotAt ? `, snapshot ${r.run.snapshotAt.toISOString()}` : ''}`);
+  if (p.rowsPerSecond > 0 && p.rowsLoaded < p.rowsTotal) w(`  ETA ${formatDuration((p.rowsTotal - p.rowsLoaded) / p.rowsPerSecond)}`);
+  w();
+  for (const t of r.tables) {
+    w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${t.error ? ` — ${t.error}` : ''}`);
+  }
+  if (r.failedChunks.length > 0) {
+    w();
+    w('  failed chunks (thaw retry --chunk ID):');
+    for (const c of r.failedChunks) w(`    ${c.chunkId}: ${c.attempts} attempt(s), ${c.errorCode ? `[${c.errorCode}] ` : ''}${c.lastError ?? ''}`);
+  }
+  const live = r.workers.filter((x) => x.status === 'running');
+  if (live.length > 0) {
+    w();
+    w('  workers:');
+    for (const x of live) w(`    ${x.workerId} pid ${x.pid}: ${x.threads} threads, RSS ${x.rssMb} MB, heartbeat ${x.heartbeatAt.toISOString()}`);
+  }
+}
+
+export async function runControlCommand(kind: ControlKind, o: ControlOptions): Promise<number> {
+  try {
+    const session = await openSession(o.config, { source: kind === 'tune' && o.batchSize !== undefined });
+    try {
+      switch (kind) {
+        case 'status': {
+          const report = await runStatus(session, o.run);
+          if (o.json) process.stdout.write(`${JSON.stringify({ event: 'run/status', ...report })}\n`);
+          else printStatus(report);
+          break;
+        }
+        case 'stop': {
+          const { runId } = await requestStop(session, o.run);
+          process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/stopRequested', runId })}\n` : `run ${runId}: workers will stop after their chunks in flight\n`);
+          break;
+        }
+        case 'abandon': {
+          const { runId } = await abandon(session, o.run);
+          process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId })}\n` : `run ${runId} abandoned\n`);
+          break;
+        }
+        case 'tune': {
+          const result = await tuneRun(session, { configPath: o.config, runId: o.run, threads: o.threads, batchSize: o.batchSize });
+          process.stdout.write(
+            o.json
+              ? `${JSON.stringify({ event: 'run/tuned', ...result })}\n`
+              : `run ${result.runId}: ${result.threads} threads, batch size ${result.batchSize}${o.batchSize !== undefined ? ` (${result.replannedChunks} chunks re-planned)` : ''}\n`,
+          );
+          break;
+        }
+      }
+      return EXIT_OK;
+    } finally {
+      await session.close();
+    }
+  } catch (err) {
+    const code = startupExitCode(err);
+    if (o.json) process.stdout.write(`${JSON.stringify({ event: 'error', message: errorMessage(err), exitCode: code })}\n`);
+    else process.stderr.write(`thaw: ${errorMessage(err)}\n`);
+    return code;
+  }
+}

@@ -1,0 +1,128 @@
+// The `thaw` command line (interface.md). Long commands run in the engine worker process;
+// quick ones (status, stop, abandon, tune) talk to the status tables directly.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { EXIT_NOT_STARTED } from '../exitCodes';
+import { registerEmulatorCommand } from '../../emulator/cli';
+import { askWorker, driveRun, reportFailure } from './runCommand';
+import { printPlan } from './printPlan';
+import { runControlCommand } from './controlCommands';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
+
+const program = new Command()
+  .name('thaw')
+  .description('Move very large tables from Snowflake to PostgreSQL: resumable, exactly once.')
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    // Usage errors exit 2 (nothing started); help and version exit 0.
+    process.exit(err.exitCode === 0 ? 0 : EXIT_NOT_STARTED);
+  });
+
+const configOption = () => new Option('--config <path>', 'the migration config').default('./config.json');
+const runOption = () => new Option('--run <id>', 'the run (default: the newest unfinished run of this config)');
+const jsonOption = () => new Option('--json', 'print events as JSON lines');
+
+program
+  .command('plan')
+  .description('plan the migration (chunks, rows, type decisions, estimate) without moving data')
+  .addOption(configOption())
+  .addOption(jsonOption())
+  .action(async (o: { config: string; json?: boolean }) => {
+    try {
+      const report = await askWorker('run/plan', { configPath: o.config });
+      if (o.json) process.stdout.write(`${JSON.stringify({ event: 'run/planned', ...report })}\n`);
+      else printPlan(report);
+    } catch (err) {
+      process.exitCode = reportFailure(err, { json: !!o.json });
+    }
+  });
+
+program
+  .command('start')
+  .description('start a new run of the config and follow it to the end')
+  .addOption(configOption())
+  .option('--append', 'load into target tables that already hold rows')
+  .addOption(jsonOption())
+  .action(async (o: { config: string; append?: boolean; json?: boolean }) => {
+    process.exitCode = await driveRun('run/start', { configPath: o.config, append: !!o.append }, { json: !!o.json });
+  });
+
+program
+  .command('resume')
+  .description('continue an unfinished run: completed chunks are skipped, failed ones retried')
+  .addOption(configOption())
+  .addOption(runOption())
+  .addOption(jsonOption())
+  .action(async (o: { config: string; run?: string; json?: boolean }) => {
+    process.exitCode = await driveRun('run/resume', { configPath: o.config, runId: o.run }, { json: !!o.json });
+  });
+
+program
+  .command('retry')
+  .description('re-queue failed chunks (one chunk, one table, or all) and run them')
+  .addOption(configOption())
+  .addOption(runOption())
+  .option('--chunk <id>', 'one chunk id', positiveInt)
+  .option('--table <name>', 'the failed chunks of one source table')
+  .option('--queue-only', 're-queue without running them here')
+  .addOption(jsonOption())
+  .action(async (o: { config: string; run?: string; chunk?: number; table?: string; queueOnly?: boolean; json?: boolean }) => {
+    process.exitCode = await driveRun(
+      'run/retry',
+      { configPath: o.config, runId: o.run, chunkId: o.chunk, table: o.table, queueOnly: !!o.queueOnly },
+      { json: !!o.json },
+    );
+  });
+
+program
+  .command('status')
+  .description('show a run: tables, chunks, rows, rate, workers')
+  .addOption(configOption())
+  .addOption(runOption())
+  .addOption(jsonOption())
+  .action(async (o: { config: string; run?: string; json?: boolean }) => {
+    process.exitCode = await runControlCommand('status', o);
+  });
+
+program
+  .command('stop')
+  .description('ask every worker of a run to finish its chunks in flight and stop')
+  .addOption(configOption())
+  .addOption(runOption())
+  .addOption(jsonOption())
+  .action(async (o: { config: string; run?: string; json?: boolean }) => {
+    process.exitCode = await runControlCommand('stop', o);
+  });
+
+program
+  .command('abandon')
+  .description('close a run for good (its target tables keep what was loaded)')
+  .addOption(configOption())
+  .addOption(runOption())
+  .addOption(jsonOption())
+  .action(async (o: { config: string; run?: string; json?: boolean }) => {
+    process.exitCode = await runControlCommand('abandon', o);
+  });
+
+program
+  .command('tune')
+  .description('change parallel threads and/or batch size of a run while it runs')
+  .addOption(configOption())
+  .addOption(runOption())
+  .option('--threads <n>', 'parallel threads', positiveInt)
+  .option('--batch-size <n>', 'rows per chunk for chunks not yet started', positiveInt)
+  .addOption(jsonOption())
+  .action(async (o: { config: string; run?: string; threads?: number; batchSize?: number; json?: boolean }) => {
+    process.exitCode = await runControlCommand('tune', o);
+  });
+
+registerEmulatorCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`thaw: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = EXIT_NOT_STARTED;
+});

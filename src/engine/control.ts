@@ -1,0 +1,71 @@
+// Quick operations on a run through the status tables: they work whichever process (or host)
+// executes the run, since every worker follows the run's row on each heartbeat.
+import type { EngineRequests } from '../protocol/engine';
+import { RefusedError } from './errors';
+import { replanUnstartedTables } from './plan/replan';
+import { findRunFor, requireSameDefinitions } from './run/resumeRun';
+import { withClient } from './run/startRun';
+import type { Session } from './session';
+import {
+  abandonRun,
+  getRunProgress,
+  getRunTables,
+  listChunks,
+  listWorkers,
+  requestStop as requestStopInDb,
+  setTunables,
+  type ChunkRecord,
+  type RunProgress,
+  type RunRecord,
+  type TableRecord,
+  type WorkerRecord,
+} from './state';
+
+export async function requestStop(session: Session, runId: string | undefined): Promise<{ runId: string }> {
+  const run = await findRunFor(session, runId);
+  if (run.status !== 'in_progress' && run.status !== 'pending') {
+    throw new RefusedError(`run ${run.runId} is ${run.status}; there is nothing to stop`, { runId: run.runId });
+  }
+  await requestStopInDb(session.pool, session.statusSchema, run.runId);
+  return { runId: run.runId };
+}
+
+export async function abandon(session: Session, runId: string | undefined): Promise<{ runId: string }> {
+  const run = await findRunFor(session, runId);
+  await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
+  return { runId: run.runId };
+}
+
+export async function tuneRun(
+  session: Session,
+  params: EngineRequests['run/tune']['params'],
+): Promise<EngineRequests['run/tune']['result']> {
+  if (params.threads === undefined && params.batchSize === undefined) throw new RefusedError('nothing to tune: give --threads and/or --batch-size');
+  const run = await findRunFor(session, params.runId);
+  requireSameDefinitions(session, run);
+  if (run.status === 'completed' || run.status === 'abandoned') throw new RefusedError(`run ${run.runId} is ${run.status}`, { runId: run.runId });
+  const updated = await setTunables(session.pool, session.statusSchema, run.runId, { parallelThreads: params.threads, batchSize: params.batchSize });
+  const replannedChunks =
+    params.batchSize !== undefined && params.batchSize !== run.batchSize ? await replanUnstartedTables(session, updated, params.batchSize) : 0;
+  return { runId: run.runId, threads: updated.parallelThreads, batchSize: updated.batchSize, replannedChunks };
+}
+
+export interface RunStatusReport {
+  run: RunRecord;
+  progress: RunProgress;
+  tables: TableRecord[];
+  failedChunks: ChunkRecord[];
+  workers: WorkerRecord[];
+}
+
+export async function runStatus(session: Session, runId: string | undefined): Promise<RunStatusReport> {
+  const run = await findRunFor(session, runId, { newestIfNoneOpen: true });
+  const { pool, statusSchema } = session;
+  const [progress, tables, failedChunks, workers] = await Promise.all([
+    getRunProgress(pool, statusSchema, run.runId),
+    getRunTables(pool, statusSchema, run.runId),
+    listChunks(pool, statusSchema, run.runId, { status: 'failed', limit: 20 }),
+    listWorkers(pool, statusSchema, run.runId),
+  ]);
+  return { run, progress, tables, failedChunks, workers };
+}

@@ -1,0 +1,70 @@
+// `thaw plan`: plans the run, stores it as a `pending` run that `thaw start` will begin as shown,
+// and reports tables, chunks, rows, type decisions and an estimate from earlier runs' speed.
+import type { PlanReport, TablePlanReport } from '../../protocol/engine';
+import { RefusedError } from '../errors';
+import type { Session } from '../session';
+import { abandonRun, findOpenRun, getRunTables, listRuns, statusSchemaExists } from '../state';
+import { tableExists } from '../target';
+import { storePlan, withClient } from '../run/startRun';
+import { planRun, type PlannedTable } from './planRun';
+
+async function tableReport(session: Session, t: PlannedTable): Promise<TablePlanReport> {
+  return {
+    sourceTable: `${t.sourceTable.schema}.${t.sourceTable.table}`,
+    target: `${t.config.target_schema}.${t.config.target_table}`,
+    rows: t.totalRows,
+    chunks: t.chunks.length,
+    largestChunkRows: Math.max(0, ...t.chunks.map((c) => c.rows)),
+    nullPartitionChunks: t.chunks.filter((c) => c.partitionIsNull).length,
+    nullSplitChunks: t.chunks.filter((c) => c.splitIsNull).length,
+    targetExists: await tableExists(session.pool, t.config.target_schema, t.config.target_table),
+    columns: t.mappings.map((m) => ({
+      source: m.source.name,
+      sourceType: m.source.type === 'NUMBER' ? `NUMBER(${m.source.precision},${m.source.scale})` : m.source.type,
+      target: m.targetName,
+      targetType: m.targetType,
+      reason: m.reason,
+      warnings: m.warnings,
+    })),
+  };
+}
+
+/** Rows per second of the newest completed run of this config, as a basis for the estimate. */
+async function earlierRate(session: Session): Promise<{ rate: number; runId: string } | null> {
+  const runs = await listRuns(session.pool, session.statusSchema, { configHash: session.configHash, limit: 20 });
+  for (const run of runs) {
+    if (run.status !== 'completed' || !run.startedAt || !run.finishedAt) continue;
+    const seconds = (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000;
+    const loaded = (await getRunTables(session.pool, session.statusSchema, run.runId)).reduce((n, t) => n + t.rowsLoaded, 0);
+    if (seconds > 0 && loaded > 0) return { rate: loaded / seconds, runId: run.runId };
+  }
+  return null;
+}
+
+export async function planAndReport(session: Session): Promise<PlanReport> {
+  const { pool, statusSchema, configHash } = session;
+  const hasStatus = await statusSchemaExists(pool, statusSchema);
+  const open = hasStatus ? await findOpenRun(pool, statusSchema, configHash) : null;
+  if (open && open.status !== 'pending') {
+    throw new RefusedError(`run ${open.runId} of this config is ${open.status}: resume it or abandon it before planning a new one`, { runId: open.runId });
+  }
+  const plan = await planRun(session);
+  const basis = hasStatus ? await earlierRate(session) : null;
+  // The newest plan replaces an older one nobody started.
+  if (open) await withClient(session, (client) => abandonRun(client, statusSchema, open.runId, 'replaced by a newer plan'));
+  const runId = await storePlan(session, plan, { append: false });
+  const tables = await Promise.all(plan.tables.map((t) => tableReport(session, t)));
+  const totalRows = tables.reduce((n, t) => n + t.rows, 0);
+  return {
+    runId,
+    configHash,
+    sourceTime: plan.snapshot ?? null,
+    tables,
+    totalRows,
+    totalChunks: tables.reduce((n, t) => n + t.chunks, 0),
+    estimateSeconds: basis ? Math.ceil(totalRows / basis.rate) : null,
+    estimateBasis: basis
+      ? `at ${Math.round(basis.rate).toLocaleString('en-US')} rows/s, the speed of run ${basis.runId}`
+      : 'no earlier completed run of this config to measure speed from',
+  };
+}

@@ -1,0 +1,57 @@
+// The plan of a run: per table its columns and their PostgreSQL types, and its chunks with exact
+// row counts from ONE aggregated source query (never a COUNT per chunk, never OFFSET), all read at
+// one pinned source time so the counts stay exact however long the load takes.
+import pLimit from 'p-limit';
+import type { ResolvedTable } from '../config';
+import {
+  findColumn,
+  planChunks,
+  readColumns,
+  readIntegerRanges,
+  readSourceTime,
+  snapshotFromSourceTime,
+  type Snapshot,
+  type SourceTable,
+} from '../source';
+import { mapColumns, needsIntegerRange } from '../types';
+import type { ChunkRange, ColumnMapping } from '../types/model';
+import type { Session } from '../session';
+import { sourceTableOf } from '../run/runTables';
+
+export interface PlannedTable {
+  ordinal: number;
+  config: ResolvedTable;
+  sourceTable: SourceTable;
+  mappings: ColumnMapping[];
+  chunks: ChunkRange[];
+  totalRows: number;
+}
+
+export interface PlannedRun {
+  snapshot: Snapshot | undefined;
+  tables: PlannedTable[];
+}
+
+async function planTable(session: Session, table: ResolvedTable, ordinal: number, batchSize: number, snapshot: Snapshot | undefined): Promise<PlannedTable> {
+  const { source, config } = session;
+  const sourceTable = sourceTableOf(config.source.database, table);
+  const columns = await readColumns(source, sourceTable);
+  const split = findColumn(columns, table.split_column, 'split_column', sourceTable);
+  const partition = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
+  for (const key of table.primary_key) findColumn(columns, key, 'primary_key', sourceTable);
+
+  const measured = columns.filter(needsIntegerRange);
+  const integerRanges = measured.length > 0 ? await readIntegerRanges(source, sourceTable, measured, snapshot) : new Map();
+  const mappings = mapColumns(columns, { integerRanges, overrides: table.column_types, overridesPath: `tables[${ordinal}].column_types` });
+  const chunks = await planChunks(source, sourceTable, { partition, split, batchSize, snapshot });
+  return { ordinal, config: table, sourceTable, mappings, chunks, totalRows: chunks.reduce((n, c) => n + c.rows, 0) };
+}
+
+export async function planRun(session: Session, batchSize = session.config.batch_size): Promise<PlannedRun> {
+  const { config, source } = session;
+  const snapshot = config.consistent_snapshot ? snapshotFromSourceTime(await readSourceTime(source)) : undefined;
+  // Tables are planned side by side, a few at a time: each is one heavy aggregate in Snowflake.
+  const limit = pLimit(Math.min(4, config.parallel_threads));
+  const tables = await Promise.all(config.tables.map((table, i) => limit(() => planTable(session, table, i, batchSize, snapshot))));
+  return { snapshot, tables };
+}

@@ -1,0 +1,60 @@
+// Loads one claimed chunk: the source query's COPY lines stream straight into COPY, and the rows
+// commit together with the chunk's "completed" mark (loadChunk), so a retry can neither duplicate
+// nor lose rows. Failures are recorded with their cause; transient ones come back after backoff.
+import { streamChunk, type Snapshot } from '../source';
+import { chunkFailureFrom, failChunk, type ChunkRecord, type RetryPolicy } from '../state';
+import { loadChunk, type ChunkLoadResult } from '../target';
+import type { Session } from '../session';
+import type { RunTable } from './runTables';
+
+export type ChunkOutcome =
+  | ({ status: 'completed' } & ChunkLoadResult)
+  /** `lost`: another worker took the chunk back meanwhile; nothing was recorded. */
+  | { status: 'pending' | 'failed' | 'lost'; error: string };
+
+export async function runChunkTask(
+  session: Session,
+  runId: string,
+  workerId: string,
+  chunk: ChunkRecord,
+  table: RunTable,
+  snapshot: Snapshot | undefined,
+  policy: RetryPolicy,
+  signal: AbortSignal,
+): Promise<ChunkOutcome> {
+  try {
+    const rows = streamChunk(session.source, {
+      table: table.sourceTable,
+      columns: table.columns,
+      partition: table.partition,
+      split: table.split,
+      range: chunk,
+      snapshot,
+      onNul: table.onNul,
+      keyColumn: table.keyColumn,
+      context: { runId, chunkId: chunk.chunkId },
+    });
+    const loaded = await loadChunk(session.pool, {
+      schema: session.statusSchema,
+      runId,
+      chunkId: chunk.chunkId,
+      attempt: chunk.attempts,
+      workerId,
+      target: { schema: table.target.schema, table: table.target.table, columns: table.targetColumns },
+      rowsExpected: chunk.rows,
+      source: rows,
+      signal,
+    });
+    return { status: 'completed', ...loaded };
+  } catch (err) {
+    const failure = chunkFailureFrom(err);
+    const outcome = await failChunk(
+      session.pool,
+      session.statusSchema,
+      { runId, chunkId: chunk.chunkId, workerId, attempt: chunk.attempts },
+      failure,
+      policy,
+    );
+    return { status: outcome?.status ?? 'lost', error: failure.message };
+  }
+}

@@ -1,0 +1,230 @@
+// One worker's share of a run: claims chunks while it has free threads, loads them, heartbeats,
+// follows the run's tunables and stop flag from the status tables, takes back the chunks of dead
+// workers, and keeps its memory under max_worker_memory_mb. Several workers (processes, hosts)
+// can execute the same run at once: chunks are claimed with FOR UPDATE SKIP LOCKED.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import pLimit from 'p-limit';
+import type { EngineEvents } from '../../protocol/engine';
+import { errorMessage } from '../errors';
+import type { Session } from '../session';
+import type { Snapshot } from '../source';
+import {
+  claimChunk,
+  finishRun,
+  getRunProgress,
+  getRunTables,
+  heartbeatWorker,
+  listWorkers,
+  markTableFinalized,
+  markWorkerStopped,
+  reclaimDeadWorkers,
+  registerWorker,
+  requestStop,
+  type ChunkRecord,
+  type RetryPolicy,
+  type RunProgress,
+} from '../state';
+import { addPrimaryKeyAndAnalyze } from '../target';
+import { runChunkTask } from './chunkTask';
+import { currentRssMb, MemoryGuard } from './memoryGuard';
+import { RateWindow } from './rate';
+import type { RunTable } from './runTables';
+import { withClient } from './startRun';
+
+export type Emit = <E extends keyof EngineEvents>(event: E, data: EngineEvents[E]) => void;
+
+export interface ExecuteOptions {
+  session: Session;
+  runId: string;
+  tables: Map<number, RunTable>;
+  snapshot: Snapshot | undefined;
+  emit: Emit;
+  /** Aborted when the host asks this worker to stop: chunks in flight finish, nothing new starts. */
+  stopSignal: AbortSignal;
+  /** Aborted to give up at once: chunks in flight roll back. */
+  abortSignal: AbortSignal;
+  tickMs?: number;
+  /** A worker whose heartbeat is older than this is dead, and its chunks are taken back. */
+  deadAfterMs?: number;
+}
+
+export interface ExecuteResult {
+  status: EngineEvents['run/finished']['status'];
+  rowsLoaded: number;
+  failedChunks: number;
+  peakRssMb: number;
+}
+
+function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { session, runId, tables, snapshot, emit } = options;
+  const { pool, statusSchema: schema, config } = session;
+  const tickMs = options.tickMs ?? 1000;
+  const host = hostname();
+  const workerId = `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const policy: RetryPolicy = { maxAttempts: config.max_attempts, baseDelayMs: config.retry_delay_seconds * 1000, maxDelayMs: 300_000 };
+  const log = (level: 'info' | 'warn' | 'error', message: string, context?: Record<string, string | number | undefined>) =>
+    emit('log', { level, message, context: { runId, ...context } });
+
+  const limit = pLimit(config.parallel_threads);
+  const guard = new MemoryGuard(config.max_worker_memory_mb, config.parallel_threads);
+  const rate = new RateWindow();
+  let peakRssMb = currentRssMb();
+  let lastReclaim = 0;
+  let stopping = false;
+
+  await registerWorker(pool, schema, { workerId, runId, host, pid: process.pid, threads: limit.concurrency });
+
+  const finalize = async (table: RunTable) => {
+    try {
+      await addPrimaryKeyAndAnalyze(pool, table.target.schema, table.target.table, table.primaryKey);
+      await markTableFinalized(pool, schema, runId, table.ordinal);
+    } catch (err) {
+      // The rows are all there; a key that cannot be added (NULLs, duplicates in the source) is
+      // reported, not a reason to call the load failed.
+      log('warn', `loaded, but: ${errorMessage(err)}`, { table: table.target.table });
+    }
+  };
+
+  const onChunk = async (chunk: ChunkRecord, table: RunTable) => {
+    const name = table.sourceTable.table;
+    emit('chunk/stateChanged', { runId, table: name, chunkId: chunk.chunkId, status: 'in_progress', attempts: chunk.attempts });
+    const outcome = await runChunkTask(session, runId, workerId, chunk, table, snapshot, policy, options.abortSignal);
+    if (outcome.status === 'completed') {
+      emit('chunk/stateChanged', { runId, table: name, chunkId: chunk.chunkId, status: 'completed', attempts: chunk.attempts, rows: outcome.rows });
+      if (outcome.tableStatus === 'completed') {
+        if (table.createdTable) await finalize(table);
+        emit('table/stateChanged', { runId, table: name, status: 'completed' });
+      }
+      return;
+    }
+    if (outcome.status === 'lost') {
+      log('warn', `chunk ${chunk.chunkId} was taken back by another worker: ${outcome.error}`, { table: name, chunkId: chunk.chunkId });
+      return;
+    }
+    emit('chunk/stateChanged', { runId, table: name, chunkId: chunk.chunkId, status: outcome.status, attempts: chunk.attempts, error: outcome.error });
+    const retry = outcome.status === 'pending' ? ' (will be retried)' : '';
+    log(outcome.status === 'failed' ? 'error' : 'warn', `chunk ${chunk.chunkId} attempt ${chunk.attempts}${retry}: ${outcome.error}`, { table: name, chunkId: chunk.chunkId });
+  };
+
+  // Wakes the claim loop when a chunk finishes or a tick passes.
+  let wake: () => void = () => {};
+  const nap = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, tickMs).unref();
+    });
+  const inFlight = new Set<Promise<void>>();
+  const start = (chunk: ChunkRecord) => {
+    const table = tables.get(chunk.tableOrdinal);
+    if (!table) throw new Error(`run ${runId} has no table ${chunk.tableOrdinal}`);
+    const task: Promise<void> = limit(() => onChunk(chunk, table))
+      .catch((err: unknown) => log('error', `chunk ${chunk.chunkId}: ${errorMessage(err)}`, { chunkId: chunk.chunkId }))
+      .finally(() => {
+        inFlight.delete(task);
+        wake();
+      });
+    inFlight.add(task);
+  };
+
+  const tick = async (): Promise<RunProgress> => {
+    const now = Date.now();
+    const rss = currentRssMb();
+    peakRssMb = Math.max(peakRssMb, rss);
+    const beat = await heartbeatWorker(pool, schema, { workerId, runId, rssMb: rss, threads: limit.concurrency });
+    if (!beat.alive) {
+      log('error', 'another worker declared this one dead (heartbeat too late) and took its chunks back; stopping');
+      stopping = true;
+    }
+    if (beat.stopRequested || beat.runStatus === 'abandoned') stopping = true;
+    const decision = guard.decide(rss, beat.parallelThreads, now);
+    if (decision.threads !== limit.concurrency) limit.concurrency = decision.threads;
+    if (decision.action) {
+      emit('worker/memory', { rssMb: rss, limitMb: config.max_worker_memory_mb, threads: decision.threads, action: decision.action });
+      log('warn', `RSS ${rss} MB of ${config.max_worker_memory_mb} MB: threads ${decision.action} to ${decision.threads}`);
+    }
+    if (now - lastReclaim >= 5 * tickMs) {
+      lastReclaim = now;
+      const reclaimed = await reclaimDeadWorkers(pool, schema, {
+        runId,
+        heartbeatTimeoutMs: options.deadAfterMs ?? 30_000,
+        host,
+        isPidAlive,
+        maxAttempts: policy.maxAttempts,
+      });
+      if (reclaimed.deadWorkers.length > 0) {
+        log('warn', `took back ${reclaimed.requeued} chunk(s) of dead worker(s) ${reclaimed.deadWorkers.join(', ')}${reclaimed.failed ? `; ${reclaimed.failed} had no attempt left and failed` : ''}`);
+      }
+    }
+    const progress = await getRunProgress(pool, schema, runId);
+    rate.add(now, progress.rowsLoaded);
+    emit('run/progress', {
+      runId,
+      rowsTotal: progress.rowsTotal,
+      rowsLoaded: progress.rowsLoaded,
+      chunksTotal: progress.chunksTotal,
+      chunks: progress.chunks,
+      rowsPerSecond: rate.rowsPerSecond(),
+      etaSeconds: rate.etaSeconds(progress.rowsTotal - progress.rowsLoaded),
+      threadsDesired: beat.parallelThreads,
+      threadsEffective: limit.concurrency,
+      rssMb: rss,
+      peakRssMb,
+    });
+    return progress;
+  };
+
+  let lastTick = Date.now();
+  let progress = await tick();
+  try {
+    while (!stopping && !options.stopSignal.aborted && !options.abortSignal.aborted) {
+      if (Date.now() - lastTick >= tickMs) {
+        lastTick = Date.now();
+        progress = await tick();
+        continue;
+      }
+      if (inFlight.size < limit.concurrency) {
+        const chunk = await claimChunk(pool, schema, runId, workerId);
+        if (chunk) {
+          start(chunk);
+          continue;
+        }
+        // Nothing to claim now: finished when no chunk is pending or loading anywhere.
+        if (inFlight.size === 0) {
+          progress = await getRunProgress(pool, schema, runId);
+          if (progress.chunks.pending === 0 && progress.chunks.in_progress === 0) break;
+        }
+      }
+      await nap();
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await markWorkerStopped(pool, schema, workerId).catch(() => undefined);
+  }
+
+  progress = await tick();
+  // Tables completed by a worker that died before adding their primary key.
+  for (const record of await getRunTables(pool, schema, runId)) {
+    const table = tables.get(record.tableOrdinal);
+    if (table && record.status === 'completed' && record.createdTable && !record.finalizedAt) await finalize(table);
+  }
+  const unfinished = progress.chunks.pending + progress.chunks.in_progress;
+  const othersRunning = (await listWorkers(pool, schema, runId)).some((w) => w.status === 'running' && w.workerId !== workerId);
+  if (unfinished > 0 && othersRunning) {
+    // Other workers carry on with the run; it is theirs to close.
+    return { status: 'in_progress', rowsLoaded: progress.rowsLoaded, failedChunks: progress.chunks.failed, peakRssMb };
+  }
+  // A stop asked of this worker alone (Ctrl-C, the editor closing) stops the run too.
+  if (unfinished > 0 && options.stopSignal.aborted) await requestStop(pool, schema, runId);
+  const outcome = await withClient(session, (client) => finishRun(client, schema, runId));
+  return { status: outcome.run.status, rowsLoaded: progress.rowsLoaded, failedChunks: outcome.chunksFailed, peakRssMb };
+}

@@ -1,0 +1,53 @@
+// What the executor needs to know about each table of a run, rebuilt from the status tables (the
+// mappings the plan stored) and the config (whose table definitions the run's hash pins).
+import { findColumn, type SourceTable } from '../source';
+import type { ColumnMapping, SourceColumn } from '../types/model';
+import type { ResolvedTable } from '../config';
+
+export interface RunTable {
+  ordinal: number;
+  sourceTable: SourceTable;
+  target: { schema: string; table: string };
+  mappings: ColumnMapping[];
+  columns: SourceColumn[];
+  targetColumns: string[];
+  partition?: SourceColumn;
+  split: SourceColumn;
+  /** The column whose value names a bad row in errors: the first primary-key column, else the split column. */
+  keyColumn: SourceColumn;
+  primaryKey: string[];
+  createdTable: boolean;
+  onNul: 'error' | 'strip';
+}
+
+export function sourceTableOf(database: string, table: ResolvedTable): SourceTable {
+  return { database, schema: table.source_schema, table: table.source_table };
+}
+
+export function buildRunTable(
+  ordinal: number,
+  sourceTable: SourceTable,
+  table: ResolvedTable,
+  mappings: ColumnMapping[],
+  createdTable: boolean,
+): RunTable {
+  const columns = mappings.map((m) => m.source);
+  const split = findColumn(columns, table.split_column, 'split_column', sourceTable);
+  const partition = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
+  const primaryKey = table.primary_key;
+  const keyColumn = primaryKey[0] ? findColumn(columns, primaryKey[0], 'primary_key', sourceTable) : split;
+  return {
+    ordinal,
+    sourceTable,
+    target: { schema: table.target_schema, table: table.target_table },
+    mappings,
+    columns,
+    targetColumns: mappings.map((m) => m.targetName),
+    partition,
+    split,
+    keyColumn,
+    primaryKey: primaryKey.map((name) => mappings.find((m) => m.source.name === name)?.targetName ?? name.toLowerCase()),
+    createdTable,
+    onNul: table.on_nul_character,
+  };
+}

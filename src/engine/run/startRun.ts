@@ -1,0 +1,168 @@
+// `thaw start`: a new run of the config. Every refusal happens before anything is written (exit 2):
+// an unfinished run of the same config, a non-empty target without truncate_onstart or --append,
+// a truncation while another open run loads into that table, target columns that do not fit.
+// Only then are the status tables, the run and the target tables written.
+import type pg from 'pg';
+import type { ResolvedTable } from '../config';
+import type { ColumnMapping } from '../types/model';
+import { RefusedError } from '../errors';
+import { planRun, type PlannedRun } from '../plan/planRun';
+import type { PreparedRun } from '../service';
+import type { Session } from '../session';
+import {
+  applyStatusSchema,
+  createRun,
+  findOpenRun,
+  findOtherWriters,
+  getRun,
+  getRunTables,
+  markTableCreated,
+  markTableTruncated,
+  startRun,
+  statusSchemaExists,
+  type TableRecord,
+} from '../state';
+import { checkTargetColumns, createTargetTable, isTableEmpty, tableExists, truncateTable } from '../target';
+import { buildRunTable, sourceTableOf, type RunTable } from './runTables';
+import { snapshotOf, snapshotToDate } from './snapshot';
+
+interface TargetState {
+  exists: boolean;
+  empty: boolean;
+}
+
+async function checkTargets(session: Session, append: boolean, hasStatus: boolean, runId: string): Promise<Map<string, TargetState>> {
+  const { pool, statusSchema } = session;
+  const states = new Map<string, TargetState>();
+  for (const table of session.config.tables) {
+    const exists = await tableExists(pool, table.target_schema, table.target_table);
+    const empty = !exists || (await isTableEmpty(pool, table.target_schema, table.target_table));
+    if (exists && table.truncate_onstart && hasStatus) {
+      const other = (await findOtherWriters(pool, statusSchema, { runId, targetSchema: table.target_schema, targetTable: table.target_table }))[0];
+      if (other) {
+        throw new RefusedError(
+          `will not truncate ${table.name}: run ${other.runId} (${other.runStatus}) also loads into it; finish it (thaw resume --run ${other.runId}) or abandon it (thaw abandon --run ${other.runId}) first`,
+          { table: table.name, runId: other.runId },
+        );
+      }
+    }
+    if (!empty && !table.truncate_onstart && !append) {
+      throw new RefusedError(
+        `target table ${table.name} already holds rows: set "truncate_onstart": true to empty it first, or pass --append to add to it`,
+        { table: table.name },
+      );
+    }
+    states.set(table.name, { exists, empty });
+  }
+  return states;
+}
+
+export async function withClient<T>(session: Session, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await session.pool.connect();
+  try {
+    return await use(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** Writes the plan as a `pending` run (creating the status tables if needed); returns its id. */
+export async function storePlan(session: Session, plan: PlannedRun, options: { append: boolean }): Promise<string> {
+  const { statusSchema, config } = session;
+  return withClient(session, async (client) => {
+    await applyStatusSchema(client, statusSchema);
+    const run = await createRun(client, statusSchema, {
+      configHash: session.configHash,
+      configPath: session.configPath,
+      snapshotAt: plan.snapshot ? snapshotToDate(plan.snapshot) : null,
+      parallelThreads: config.parallel_threads,
+      batchSize: config.batch_size,
+      options: { append: options.append, identity: session.loaded.identity },
+      tables: plan.tables.map((t) => ({
+        sourceTable: t.config.source_table,
+        targetSchema: t.config.target_schema,
+        targetTable: t.config.target_table,
+        partitionColumn: t.config.partition_column,
+        splitColumn: t.config.split_column,
+        primaryKey: t.config.primary_key,
+        columnMappings: t.mappings,
+        createdTable: false,
+        chunks: t.chunks,
+      })),
+    });
+    return run.runId;
+  });
+}
+
+export async function prepareNewRun(session: Session, options: { append: boolean }): Promise<PreparedRun> {
+  const { pool, statusSchema, configHash } = session;
+  const hasStatus = await statusSchemaExists(pool, statusSchema);
+  const open = hasStatus ? await findOpenRun(pool, statusSchema, configHash) : null;
+  if (open && open.status !== 'pending') {
+    throw new RefusedError(
+      `run ${open.runId} of this config is ${open.status}: continue it with "thaw resume" or close it with "thaw abandon --run ${open.runId}"`,
+      { runId: open.runId },
+    );
+  }
+  // A run that `thaw plan` stored and nobody started yet is started as planned.
+  const targets = await checkTargets(session, options.append, hasStatus, open?.runId ?? '');
+  const checkColumns = async (tables: Array<{ target: ResolvedTable; mappings: ColumnMapping[] }>) => {
+    for (const t of tables) {
+      if (targets.get(t.target.name)!.exists) await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings);
+    }
+  };
+  let runId: string;
+  if (open) {
+    runId = open.runId;
+    const records = await getRunTables(pool, statusSchema, runId);
+    await checkColumns(records.map((r) => ({ target: configTableOf(session, r), mappings: r.columnMappings })));
+  } else {
+    const plan = await planRun(session);
+    await checkColumns(plan.tables.map((t) => ({ target: t.config, mappings: t.mappings })));
+    runId = await storePlan(session, plan, options);
+  }
+  await startRun(pool, statusSchema, runId);
+
+  for (const record of await getRunTables(pool, statusSchema, runId)) {
+    const table = configTableOf(session, record);
+    const target = targets.get(table.name)!;
+    if (!target.exists) {
+      await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
+      await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
+    } else if (table.truncate_onstart && !target.empty) {
+      await truncateTable(pool, table.target_schema, table.target_table);
+      await markTableTruncated(pool, statusSchema, runId, record.tableOrdinal);
+    }
+  }
+  return { ...(await loadRunTables(session, runId)), resumed: false };
+}
+
+/** The config's definition of a run's table: matched by target, as the config hash pins them. */
+export function configTableOf(session: Session, record: TableRecord): ResolvedTable {
+  const table = session.config.tables.find((t) => t.target_schema === record.targetSchema && t.target_table === record.targetTable);
+  if (!table) throw new RefusedError(`run ${record.runId} loads ${record.targetSchema}.${record.targetTable}, which this config does not list`, { runId: record.runId });
+  return table;
+}
+
+/** The run's tables as the executor needs them, and its totals. */
+export async function loadRunTables(session: Session, runId: string): Promise<Omit<PreparedRun, 'resumed'>> {
+  const { pool, statusSchema, config } = session;
+  const run = await getRun(pool, statusSchema, runId);
+  if (!run) throw new RefusedError(`run ${runId} does not exist`, { runId });
+  const records = await getRunTables(pool, statusSchema, runId);
+  const tables = new Map<number, RunTable>();
+  records.forEach((record) => {
+    const table = configTableOf(session, record);
+    tables.set(
+      record.tableOrdinal,
+      buildRunTable(record.tableOrdinal, sourceTableOf(config.source.database, table), table, record.columnMappings, record.createdTable),
+    );
+  });
+  return {
+    runId,
+    tables,
+    snapshot: snapshotOf(run),
+    chunks: records.reduce((n, r) => n + r.totalChunks, 0),
+    rows: records.reduce((n, r) => n + r.totalRows, 0),
+  };
+}

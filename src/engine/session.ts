@@ -1,0 +1,70 @@
+// Everything one command needs open at once: the validated config, a Snowflake connection and a
+// PostgreSQL pool. Opening fails with ConfigError or ConnectionError (exit 2) before anything is
+// written anywhere.
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type pg from 'pg';
+import { loadConfig, type LoadedConfig, type ResolvedConfig } from './config';
+import { openSource, type SnowflakeSource } from './source';
+import { openTargetPool } from './target';
+
+export interface Session {
+  configPath: string;
+  config: ResolvedConfig;
+  configHash: string;
+  loaded: LoadedConfig;
+  source: SnowflakeSource;
+  pool: pg.Pool;
+  statusSchema: string;
+  close(): Promise<void>;
+}
+
+export interface OpenSessionOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Whether the command reads Snowflake at all (status, stop and tune do not). */
+  source?: boolean;
+}
+
+/** Where Thaw keeps its own files for a config: the driver's log among them. */
+export function stateDirFor(configPath: string): string {
+  return join(dirname(resolve(configPath)), '.thaw');
+}
+
+export async function openSession(configPath: string, options: OpenSessionOptions = {}): Promise<Session> {
+  const loaded = await loadConfig(configPath, { env: options.env });
+  const { config } = loaded;
+  const t = config.target;
+  const pool = await openTargetPool(
+    t.kind === 'connection_string'
+      ? { connection_string: t.connection_string.reveal() }
+      : { host: t.host, port: t.port, database: t.database, user: t.user, password: t.password?.reveal(), ssl: t.ssl },
+    // Connections open lazily; room for any thread count `thaw tune` may ask for later.
+    { max: 256 + 3 },
+  );
+  let source: SnowflakeSource | undefined;
+  try {
+    if (options.source !== false) {
+      const logDir = join(stateDirFor(configPath), 'logs');
+      await mkdir(logDir, { recursive: true });
+      source = await openSource(config.source, { logDir });
+    }
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return {
+    configPath: resolve(configPath),
+    config,
+    configHash: loaded.hash,
+    loaded,
+    get source(): SnowflakeSource {
+      if (!source) throw new Error('this command opened no Snowflake connection');
+      return source;
+    },
+    pool,
+    statusSchema: config.status_schema,
+    async close() {
+      await Promise.allSettled([source?.close(), pool.end()]);
+    },
+  };
+}

@@ -1,0 +1,168 @@
+// One snowflake-sdk connection: promise-based small queries, and row streams with backpressure for
+// chunk queries. Driver errors become typed errors that carry Snowflake's code but never a secret.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Connection, ConnectionOptions, SnowflakeError } from 'snowflake-sdk';
+import type { ResolvedSource } from '../config/resolve';
+import { ConnectionError, SourceError, type ErrorContext } from '../errors';
+import { classifySourceError } from './sourceErrors';
+
+export interface SnowflakeSourceOptions {
+  /** Where the driver writes `snowflake.log` (e.g. `<state dir>/logs`); never the working directory. */
+  logDir: string;
+  /** Rows the driver's row stream buffers ahead of its reader (driver default 10). */
+  rowStreamHighWaterMark?: number;
+  /** Result chunks the driver downloads ahead of the one being read (driver default 2). */
+  resultPrefetch?: number;
+}
+
+export interface SnowflakeSource {
+  /** Runs a statement whose whole result fits in memory (metadata, plan rows). */
+  execute<Row = Record<string, unknown>>(sql: string, binds?: readonly string[], context?: ErrorContext): Promise<Row[]>;
+  /** Streams a statement's rows as objects; the driver fetches only as fast as they are read. */
+  stream(sql: string, binds?: readonly string[], context?: ErrorContext): Readable;
+  close(): Promise<void>;
+}
+
+type SnowflakeModule = typeof import('snowflake-sdk');
+let driver: Promise<SnowflakeModule> | undefined;
+let configuredLogDir: string | undefined;
+
+// The AWS SDK inside the driver warns about Node 20 on first use; the warning means nothing to a
+// Thaw user and would land on the CLI's stderr. An explicit setting by the user wins.
+function loadDriver(): Promise<SnowflakeModule> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  driver ??= import('snowflake-sdk').then((m) => ((m as { default?: SnowflakeModule }).default ?? m));
+  return driver;
+}
+
+function configureLogging(snowflake: SnowflakeModule, logDir: string): void {
+  if (configuredLogDir === logDir) return;
+  mkdirSync(logDir, { recursive: true });
+  snowflake.configure({ logLevel: 'ERROR', logFilePath: join(logDir, 'snowflake.log'), additionalLogToConsole: false });
+  configuredLogDir = logDir;
+}
+
+function connectionOptions(config: ResolvedSource, options: SnowflakeSourceOptions): ConnectionOptions {
+  const common: ConnectionOptions = {
+    account: config.account,
+    username: config.username,
+    warehouse: config.warehouse,
+    database: config.database,
+    schema: config.schema,
+    ...(config.role ? { role: config.role } : {}),
+    ...(config.access_url ? { accessUrl: config.access_url } : {}),
+    application: 'Thaw',
+    rowStreamHighWaterMark: options.rowStreamHighWaterMark ?? 64,
+    resultPrefetch: options.resultPrefetch ?? 2,
+  };
+  const { auth } = config;
+  switch (auth.method) {
+    case 'password':
+      return { ...common, password: auth.password.reveal() };
+    case 'token':
+      return { ...common, authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', token: auth.token.reveal() };
+    case 'key_pair':
+      return {
+        ...common,
+        authenticator: 'SNOWFLAKE_JWT',
+        privateKeyPath: auth.private_key_path,
+        ...(auth.private_key_passphrase ? { privateKeyPass: auth.private_key_passphrase.reveal() } : {}),
+      };
+  }
+}
+
+function secretsOf(config: ResolvedSource): string[] {
+  const { auth } = config;
+  if (auth.method === 'password') return [auth.password.reveal()];
+  if (auth.method === 'token') return [auth.token.reveal()];
+  return auth.private_key_passphrase ? [auth.private_key_passphrase.reveal()] : [];
+}
+
+/** The driver's message with every secret of `config` blotted out, in case a cause echoes one. */
+function redact(message: string, config: ResolvedSource): string {
+  return secretsOf(config)
+    .filter((s): s is string => !!s && s.length >= 4)
+    .reduce((text, secret) => text.replaceAll(secret, '***'), message);
+}
+
+/** A plain error carrying only what is safe to show, so a logged cause leaks nothing either. */
+function safeCause(err: unknown, config: ResolvedSource): Error {
+  const e = err as Partial<SnowflakeError> | undefined;
+  const cause = new Error(redact(e?.message ?? String(err), config));
+  cause.name = e?.name ?? 'Error';
+  return Object.assign(cause, { code: e?.code, sqlState: e?.sqlState });
+}
+
+/** Logs in to Snowflake (or the emulator behind `access_url`). */
+export async function openSource(config: ResolvedSource, options: SnowflakeSourceOptions): Promise<SnowflakeSource> {
+  const snowflake = await loadDriver();
+  configureLogging(snowflake, options.logDir);
+  let connection: Connection;
+  try {
+    connection = snowflake.createConnection(connectionOptions(config, options));
+  } catch (err) {
+    throw new ConnectionError('source', redact((err as Error).message, config), {}, { cause: safeCause(err, config) });
+  }
+  await new Promise<void>((resolve, reject) => {
+    connection.connect((err) => {
+      if (!err) return resolve();
+      const code = err.code === undefined ? undefined : String(err.code);
+      reject(new ConnectionError('source', redact(err.message, config), code ? { code } : {}, { cause: safeCause(err, config) }));
+    });
+  });
+  return new DriverConnection(connection, config);
+}
+
+class DriverConnection implements SnowflakeSource {
+  constructor(
+    private readonly connection: Connection,
+    private readonly config: ResolvedSource,
+  ) {}
+
+  private wrap(err: unknown, context: ErrorContext): SourceError {
+    if (err instanceof SourceError) return err;
+    const e = err as Partial<SnowflakeError>;
+    const { retryable, code } = classifySourceError(e);
+    const message = redact(e?.message ?? String(err), this.config);
+    return new SourceError(`Snowflake: ${message}`, retryable, { ...context, ...(code ? { code } : {}) }, { cause: safeCause(err, this.config) });
+  }
+
+  execute<Row>(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): Promise<Row[]> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.connection.execute({
+          sqlText: sql,
+          binds: [...binds],
+          complete: (err, _statement, rows) => (err ? reject(this.wrap(err, context)) : resolve((rows ?? []) as Row[])),
+        });
+      } catch (err) {
+        reject(this.wrap(err, context));
+      }
+    });
+  }
+
+  stream(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): Readable {
+    const rows = this.connection.execute({ sqlText: sql, binds: [...binds], streamResult: true }).streamRows();
+    // Readable.from pulls one row per read() of the driver stream, so the driver only fetches
+    // as fast as the consumer reads; the generator turns a driver error into a typed one.
+    const wrap = (err: unknown) => this.wrap(err, context);
+    async function* typed() {
+      try {
+        for await (const row of rows) yield row as unknown;
+      } catch (err) {
+        throw wrap(err);
+      }
+    }
+    return Readable.from(typed(), { objectMode: true, highWaterMark: 1 });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.connection.isUp()) return resolve();
+      // A failed logout leaves a session that expires on its own: nothing to report.
+      this.connection.destroy(() => resolve());
+    });
+  }
+}

@@ -1,0 +1,138 @@
+// What users and the runner do to a run as a whole: start or resume it, change its tunables, ask
+// it to stop, close it, abandon it.
+import type pg from 'pg';
+import { RefusedError } from '../errors';
+import { inTransaction, statusTables, type Queryable } from './db';
+import { toRunRecord, type RunRecord } from './records';
+import type { RunState } from './states';
+
+async function requireRun(db: Queryable, runsTable: string, runId: string, lock = false): Promise<RunRecord> {
+  const { rows } = await db.query(`SELECT * FROM ${runsTable} WHERE run_id = $1${lock ? ' FOR UPDATE' : ''}`, [runId]);
+  if (!rows[0]) throw new RefusedError(`run ${runId} does not exist`, { runId });
+  return toRunRecord(rows[0]);
+}
+
+/** Puts a pending, stopped or failed run (back) in progress; completed and abandoned runs stay closed. */
+export async function startRun(db: Queryable, schema: string, runId: string): Promise<RunRecord> {
+  const t = statusTables(schema);
+  const { rows } = await db.query(
+    `UPDATE ${t.runs}
+     SET status = 'in_progress', started_at = coalesce(started_at, now()), finished_at = NULL, stop_requested = false, error = NULL
+     WHERE run_id = $1 AND status IN ('pending', 'in_progress', 'stopped', 'failed')
+     RETURNING *`,
+    [runId],
+  );
+  if (rows[0]) return toRunRecord(rows[0]);
+  const run = await requireRun(db, t.runs, runId);
+  throw new RefusedError(`run ${runId} is ${run.status} and cannot be resumed`, { runId });
+}
+
+/** Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. */
+export async function setTunables(
+  db: Queryable,
+  schema: string,
+  runId: string,
+  tunables: { parallelThreads?: number; batchSize?: number },
+): Promise<RunRecord> {
+  for (const [name, value] of Object.entries(tunables)) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new RefusedError(`${name} must be a positive whole number, got ${value}`, { runId });
+    }
+  }
+  const t = statusTables(schema);
+  const { rows } = await db.query(
+    `UPDATE ${t.runs} SET parallel_threads = coalesce($2, parallel_threads), batch_size = coalesce($3, batch_size)
+     WHERE run_id = $1 RETURNING *`,
+    [runId, tunables.parallelThreads ?? null, tunables.batchSize ?? null],
+  );
+  if (!rows[0]) throw new RefusedError(`run ${runId} does not exist`, { runId });
+  return toRunRecord(rows[0]);
+}
+
+/** Workers stop claiming at once and finish the chunks they hold; the run then closes as `stopped`. */
+export async function requestStop(db: Queryable, schema: string, runId: string): Promise<RunRecord> {
+  const t = statusTables(schema);
+  const { rows } = await db.query(
+    `UPDATE ${t.runs} SET stop_requested = true WHERE run_id = $1 AND status IN ('pending', 'in_progress') RETURNING *`,
+    [runId],
+  );
+  if (rows[0]) return toRunRecord(rows[0]);
+  return requireRun(db, t.runs, runId);
+}
+
+/**
+ * Closes a run for good. Its in-progress chunks go back to pending, which fails the fence of any
+ * worker still loading one: once this commits, no load of this run can commit, so a later run may
+ * truncate its tables safely. Refused for a completed run (there is nothing to abandon).
+ */
+export async function abandonRun(client: pg.ClientBase, schema: string, runId: string, reason = 'abandoned by user'): Promise<RunRecord> {
+  const t = statusTables(schema);
+  return inTransaction(client, async () => {
+    const run = await requireRun(client, t.runs, runId, true);
+    if (run.status === 'completed') throw new RefusedError(`run ${runId} is completed; there is nothing to abandon`, { runId });
+    if (run.status === 'abandoned') return run;
+    await client.query(
+      `UPDATE ${t.chunks} SET status = 'pending', last_error = $2, next_attempt_at = NULL
+       WHERE run_id = $1 AND status = 'in_progress'`,
+      [runId, reason],
+    );
+    await client.query(`UPDATE ${t.workers} SET status = 'stopped', stopped_at = now() WHERE run_id = $1 AND status = 'running'`, [runId]);
+    const { rows } = await client.query(
+      `UPDATE ${t.runs} SET status = 'abandoned', finished_at = now(), stop_requested = true, error = $2
+       WHERE run_id = $1 RETURNING *`,
+      [runId, reason],
+    );
+    return toRunRecord(rows[0]!);
+  });
+}
+
+export interface RunOutcome {
+  run: RunRecord;
+  chunksCompleted: number;
+  chunksFailed: number;
+  /** Pending or in progress: work a later resume would do. */
+  chunksUnfinished: number;
+}
+
+/**
+ * Closes an in-progress run: `completed` when every chunk is, `stopped` when a stop was asked for
+ * and nothing failed, `failed` otherwise. A run already closed is returned as it is.
+ */
+export async function finishRun(client: pg.ClientBase, schema: string, runId: string): Promise<RunOutcome> {
+  const t = statusTables(schema);
+  return inTransaction(client, async () => {
+    const run = await requireRun(client, t.runs, runId, true);
+    const { rows } = await client.query(
+      `SELECT count(*) FILTER (WHERE status = 'completed') AS completed,
+              count(*) FILTER (WHERE status = 'failed') AS failed,
+              count(*) FILTER (WHERE status IN ('pending', 'in_progress')) AS unfinished
+       FROM ${t.chunks} WHERE run_id = $1`,
+      [runId],
+    );
+    const counts = {
+      chunksCompleted: Number(rows[0]!.completed),
+      chunksFailed: Number(rows[0]!.failed),
+      chunksUnfinished: Number(rows[0]!.unfinished),
+    };
+    if (run.status !== 'in_progress' && run.status !== 'pending') return { run, ...counts };
+    let status: RunState;
+    let error: string | null = null;
+    if (counts.chunksFailed === 0 && counts.chunksUnfinished === 0) status = 'completed';
+    else if (counts.chunksFailed === 0 && run.stopRequested) status = 'stopped';
+    else {
+      status = 'failed';
+      error = [
+        counts.chunksFailed ? `${counts.chunksFailed} chunk(s) failed` : '',
+        counts.chunksUnfinished ? `${counts.chunksUnfinished} chunk(s) not loaded` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+    }
+    const updated = await client.query(`UPDATE ${t.runs} SET status = $2, finished_at = now(), error = $3 WHERE run_id = $1 RETURNING *`, [
+      runId,
+      status,
+      error,
+    ]);
+    return { run: toRunRecord(updated.rows[0]!), ...counts };
+  });
+}

@@ -1,0 +1,90 @@
+// Records a chunk's failure, fenced on the claim like completion. A transient failure puts the
+// chunk back to pending behind an exponential backoff computed by the database (so every worker
+// on every host agrees on when it is due); a terminal one, or the last allowed attempt, fails it.
+import { errorMessage, ThawError } from '../errors';
+import type { ChunkClaim } from './completeChunk';
+import { statusTables, type Queryable } from './db';
+import type { ChunkState } from './states';
+
+export interface RetryPolicy {
+  /** Claims a chunk may have; the failure of the last one fails the chunk. */
+  maxAttempts: number;
+  /** Wait after the first failed attempt; doubled per further attempt. */
+  baseDelayMs: number;
+  /** Longest wait between attempts. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ maxAttempts: 5, baseDelayMs: 5_000, maxDelayMs: 300_000 });
+
+export interface ChunkFailure {
+  /** Shown to users and stored: must never hold a secret. */
+  message: string;
+  /** SQLSTATE or Snowflake error code, when a database raised it. */
+  code: string | null;
+  retryable: boolean;
+}
+
+/** Stored error texts are cut here: a status row is no place for a megabyte of stack. */
+const MAX_ERROR_LENGTH = 4000;
+
+/** How an error is recorded: typed errors say whether they pass; anything else is tried again. */
+export function chunkFailureFrom(err: unknown): ChunkFailure {
+  if (err instanceof ThawError) return { message: err.describe(), code: err.context.code ?? null, retryable: err.retryable };
+  return { message: errorMessage(err), code: null, retryable: true };
+}
+
+export interface FailOutcome {
+  status: Extract<ChunkState, 'pending' | 'failed'>;
+  /** When a pending chunk may be claimed again. */
+  nextAttemptAt: Date | null;
+  attempts: number;
+}
+
+/**
+ * Returns null when the claim was already taken back (nothing recorded: the chunk is someone
+ * else's now). Delay after attempt n: min(baseDelayMs * 2^(n-1), maxDelayMs).
+ */
+export async function failChunk(
+  db: Queryable,
+  schema: string,
+  claim: ChunkClaim,
+  failure: ChunkFailure,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<FailOutcome | null> {
+  const t = statusTables(schema);
+  const { rows } = await db.query(
+    `WITH failed AS (
+       UPDATE ${t.chunks} c
+       SET status = CASE WHEN $5 OR c.attempts >= $6 THEN 'failed' ELSE 'pending' END,
+           next_attempt_at = CASE WHEN $5 OR c.attempts >= $6 THEN NULL
+             ELSE now() + least($7::float8 * power(2, c.attempts - 1), $8::float8) * interval '1 millisecond' END,
+           last_error = $9, error_code = $10, heartbeat_at = now()
+       WHERE c.run_id = $1 AND c.chunk_id = $2 AND c.status = 'in_progress' AND c.worker_id = $3 AND c.attempts = $4
+       RETURNING c.table_ordinal, c.status, c.next_attempt_at, c.attempts
+     ), counted AS (
+       UPDATE ${t.tables} tb
+       SET failed_chunks = tb.failed_chunks + 1,
+           status = CASE WHEN tb.completed_chunks + tb.failed_chunks + 1 = tb.total_chunks THEN 'failed' ELSE tb.status END,
+           error = $9
+       FROM failed
+       WHERE failed.status = 'failed' AND tb.run_id = $1 AND tb.table_ordinal = failed.table_ordinal
+     )
+     SELECT status, next_attempt_at, attempts FROM failed`,
+    [
+      claim.runId,
+      claim.chunkId,
+      claim.workerId,
+      claim.attempt,
+      !failure.retryable,
+      policy.maxAttempts,
+      policy.baseDelayMs,
+      policy.maxDelayMs,
+      failure.message.slice(0, MAX_ERROR_LENGTH),
+      failure.code,
+    ],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return { status: row.status, nextAttemptAt: row.next_attempt_at, attempts: Number(row.attempts) };
+}

@@ -1,0 +1,5 @@
+export * from './connect';
+export * from './pgErrors';
+export * from './targetTables';
+export * from './copyBatcher';
+export * from './loadChunk';
