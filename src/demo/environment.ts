@@ -38,7 +38,8 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
   process.env.THAW_DEMO_SNOWFLAKE_PASSWORD = 'demo';
   process.env.THAW_DEMO_PG_PASSWORD = pgPassword;
   const config = {
-    $schema: 'https://thaw.dev/schema/thaw-config.schema.json',
+    // The bundle is dist/demo.cjs; the schema ships beside dist/.
+    $schema: join(__dirname, '..', 'schema', 'thaw-config.schema.json'),
     source: {
       account: 'demo',
       username: 'LOADER',
@@ -66,7 +67,6 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
         target_table: DEMO_TABLE.toLowerCase(),
         partition_column: 'VISIT_DATE',
         split_column: 'VISIT_ID',
-        primary_key: ['VISIT_ID'],
         truncate_onstart: true,
       },
     ],

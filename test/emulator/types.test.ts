@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { connect, destroy, execute, rawQuery, streamQuery, type Connection, type Row } from './driver';
 
@@ -55,7 +58,7 @@ describe('emulator: value types through the real driver', function () {
     const bigintConn = await connect(emulator, { jsTreatIntegerAsBigInt: true });
     const { rows, statement } = await streamQuery(bigintConn, `SELECT * FROM "EMU"."PUBLIC"."EDGE" ORDER BY "ID"`).finally(() => destroy(bigintConn));
     assert.equal(rows.length, 104);
-    const types = Object.fromEntries(statement.getColumns().map((c) => [c.getName(), c.getType()]));
+    const types = Object.fromEntries((statement.getColumns() ?? []).map((c) => [c.getName(), c.getType()]));
     assert.deepEqual(types, {
       ID: 'fixed', BIG: 'fixed', DEC: 'fixed', F: 'real', T: 'text', B: 'boolean', D: 'date', TM: 'time', NTZ: 'timestamp_ntz',
       LTZ: 'timestamp_ltz', TZ: 'timestamp_tz', V: 'variant', O: 'object', A: 'array', BIN: 'binary',
@@ -148,5 +151,25 @@ describe('emulator: value types through the real driver', function () {
 
   it('answers a syntax error the Snowflake way', async () => {
     await assert.rejects(execute(conn, `SELEC 1`), (err: { code?: string; sqlState?: string }) => err.code === '001003' && err.sqlState === '42000');
+  });
+});
+
+describe('emulator: result spool', function () {
+  it('writes chunk files to the spool directory and deletes them when the session ends', async () => {
+    const spoolDir = mkdtempSync(join(tmpdir(), 'thaw-spool-test-'));
+    const emulator = await startEmulator({ spoolDir, chunkBytes: 1_000, inlineBytes: 100 });
+    try {
+      await emulator.sql(`CREATE TABLE "R" AS SELECT range AS "N" FROM range(1000)`);
+      const conn = await connect(emulator);
+      const { rows } = await streamQuery(conn, `SELECT "N" FROM "R"`);
+      assert.equal(rows.length, 1000);
+      const files = readdirSync(spoolDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json.gz'));
+      assert.ok(files.length >= 3, `${files.length} chunk files`);
+      await destroy(conn);
+      assert.deepEqual(readdirSync(spoolDir), []);
+    } finally {
+      await emulator.close();
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
   });
 });

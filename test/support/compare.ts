@@ -17,12 +17,10 @@ function sourceExpr(c: CompareColumn): string {
       return `strftime(${q}, '%Y-%m-%d %H:%M:%S.%f')`;
     case 'instant':
       return `CAST(epoch_us(${q}) AS VARCHAR)`;
-    case 'instant_text':
-      return `CAST(epoch_us(CAST(${q} AS TIMESTAMPTZ)) AS VARCHAR)`;
     case 'binary':
       return `hex(${q})`;
     case 'time':
-      return `strftime(TIMESTAMP '2000-01-01' + ${q}, '%H:%M:%S.%f')`;
+      return `strftime(DATE '2000-01-01' + ${q}, '%H:%M:%S.%f')`;
     default:
       return `CAST(${q} AS VARCHAR)`;
   }
@@ -45,13 +43,28 @@ function targetExpr(c: CompareColumn): string {
   }
 }
 
-function canonical(kind: Kind, value: unknown): unknown {
+/** 'YYYY-MM-DD HH:MM:SS[.fffffffff] +HH:MM' (a TIMESTAMP_TZ held as text) as epoch microseconds. */
+function epochMicrosOfOffsetText(text: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (!m) throw new Error(`not a TIMESTAMP_TZ text: ${text}`);
+  const [, y, mo, d, h, mi, sec, frac = '', sign, oh, om] = m;
+  const utcMs = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
+  const offsetMinutes = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  // Microseconds kept, nanoseconds cut: PostgreSQL holds microseconds.
+  const micros = BigInt(utcMs - offsetMinutes * 60_000) * 1000n + BigInt(frac.padEnd(6, '0').slice(0, 6));
+  return micros.toString();
+}
+
+function canonical(kind: Kind, value: unknown, side: 'source' | 'target'): unknown {
   if (value === null || value === undefined) return null;
   const text = String(value);
   switch (kind) {
+    case 'instant_text':
+      return side === 'source' ? epochMicrosOfOffsetText(text) : text;
     case 'float': {
       const n = Number(text.replace(/^inf$/i, 'Infinity').replace(/^-inf$/i, '-Infinity'));
-      return Number.isNaN(n) ? 'NaN' : n;
+      // JSON would print NaN and ±Infinity as null, the same as SQL NULL: keep them as words.
+      return Number.isFinite(n) ? n : String(n);
     }
     case 'bool':
       return text === 'true' || text === 't';
@@ -84,14 +97,16 @@ export async function assertTablesEqual(
   )) as Record<string, unknown>[];
   const tgt = await fx.query(`SELECT ${columns.map((c) => `${targetExpr(c)} AS "${c.name}"`).join(', ')} FROM "${target.schema}"."${target.table}"`);
   assert.equal(tgt.length, src.length, `row count: target ${tgt.length}, source ${src.length}`);
-  const rowKey = (row: Record<string, unknown>) => JSON.stringify(columns.map((c) => canonical(c.kind, row[c.name])));
-  const count = (rows: Record<string, unknown>[]) => {
+  const count = (rows: Record<string, unknown>[], side: 'source' | 'target') => {
     const m = new Map<string, number>();
-    for (const r of rows) m.set(rowKey(r), (m.get(rowKey(r)) ?? 0) + 1);
+    for (const r of rows) {
+      const key = JSON.stringify(columns.map((c) => canonical(c.kind, r[c.name], side)));
+      m.set(key, (m.get(key) ?? 0) + 1);
+    }
     return m;
   };
-  const want = count(src);
-  const got = count(tgt);
+  const want = count(src, 'source');
+  const got = count(tgt, 'target');
   const missing = [...want].filter(([k, n]) => got.get(k) !== n).slice(0, 3);
   assert.deepEqual(missing, [], `rows that differ (source side shown):\n${missing.map(([k]) => k).join('\n')}\ntarget has e.g.:\n${[...got.keys()].filter((k) => !want.has(k)).slice(0, 3).join('\n')}`);
   return src.length;

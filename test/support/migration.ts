@@ -17,6 +17,7 @@ export interface TableSpec {
   primary_key?: string[];
   truncate_onstart?: boolean;
   column_types?: Record<string, string>;
+  on_nul_character?: 'error' | 'strip';
 }
 
 export interface Fixture {

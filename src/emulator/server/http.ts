@@ -40,7 +40,13 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   const method = req.method ?? 'GET';
 
   if (path === '/__thaw/faults') {
-    if (method === 'POST') ctx.faults.set((await readJson(req)) as Partial<FaultSettings>);
+    if (method === 'POST') {
+      try {
+        ctx.faults.set((await readJson(req)) as Partial<FaultSettings>);
+      } catch (err) {
+        return sendJson(res, 400, { success: false, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
     return sendJson(res, 200, ctx.faults.snapshot());
   }
 

@@ -60,6 +60,7 @@ const KEYWORDS = new Set(
   TIMESTAMP_NS TIMESTAMP_NTZ TIMESTAMP_LTZ TIMESTAMP_TZ DATETIME VARIANT OBJECT ARRAY JSON UUID ZONE`.split(/\s+/),
 );
 
+const TABLE_CONSTRAINTS = new Set(['PRIMARY', 'CONSTRAINT', 'UNIQUE', 'FOREIGN', 'CHECK']);
 const TZ_TYPES = new Set(['TIMESTAMP_TZ', 'TIMESTAMP_LTZ']);
 const OVERRIDDEN_TYPES = new Set(['TIMESTAMP_TZ', 'OBJECT', 'ARRAY']);
 
@@ -202,7 +203,7 @@ function translateCreateTable(tokens: Token[], target: TableName, state: Transla
       i++;
       continue;
     }
-    if (atColumnStart && isName(t)) {
+    if (atColumnStart && (t.kind === 'qident' || (t.kind === 'word' && !TABLE_CONSTRAINTS.has(t.value.toUpperCase())))) {
       const column = nameOf(t);
       const type = readType(tokens, i + 1);
       out.push(identToken(column));

@@ -13,8 +13,17 @@ export interface SnowflakeSourceOptions {
   logDir: string;
   /** Rows the driver's row stream buffers ahead of its reader (driver default 10). */
   rowStreamHighWaterMark?: number;
-  /** Result chunks the driver downloads ahead of the one being read (driver default 2). */
+  /**
+   * Result chunks the driver downloads ahead of the one being read (default 1; the driver's is 2).
+   * Each is held in two or three forms while read: with Snowflake's multi-MB chunks one stream
+   * retains tens of MB, times the number of parallel streams.
+   */
   resultPrefetch?: number;
+  /**
+   * Login attempts after the first (default 2, about 4 s against a refused port): the driver's own
+   * default takes minutes to report an unreachable endpoint.
+   */
+  loginRetries?: number;
 }
 
 export interface SnowflakeSource {
@@ -55,7 +64,8 @@ function connectionOptions(config: ResolvedSource, options: SnowflakeSourceOptio
     ...(config.access_url ? { accessUrl: config.access_url } : {}),
     application: 'Thaw',
     rowStreamHighWaterMark: options.rowStreamHighWaterMark ?? 64,
-    resultPrefetch: options.resultPrefetch ?? 2,
+    resultPrefetch: options.resultPrefetch ?? 1,
+    sfRetryMaxLoginRetries: options.loginRetries ?? 2,
   };
   const { auth } = config;
   switch (auth.method) {
@@ -105,8 +115,12 @@ export async function openSource(config: ResolvedSource, options: SnowflakeSourc
   } catch (err) {
     throw new ConnectionError('source', redact((err as Error).message, config), {}, { cause: safeCause(err, config) });
   }
+  // The driver waits between login retries on unref'd timers: without a handle of our own a
+  // process with nothing else to do would exit mid-login, silently and with status 0.
+  const keepAlive = setInterval(() => {}, 1000);
   await new Promise<void>((resolve, reject) => {
     connection.connect((err) => {
+      clearInterval(keepAlive);
       if (!err) return resolve();
       const code = err.code === undefined ? undefined : String(err.code);
       reject(new ConnectionError('source', redact(err.message, config), code ? { code } : {}, { cause: safeCause(err, config) }));

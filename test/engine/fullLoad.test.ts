@@ -1,0 +1,123 @@
+// A full load through the CLI, as users run it: plan, start, and a target that equals the source
+// value for value, edge cases included.
+import assert from 'node:assert/strict';
+import { assertTablesEqual, type CompareColumn } from '../support/compare';
+import { DEMO_COLUMNS, DEMO_TABLE_SPEC } from '../support/demoColumns';
+import { createFixture, type Fixture } from '../support/migration';
+
+const EDGE_COLUMNS: CompareColumn[] = [
+  { name: 'ID', kind: 'int' },
+  { name: 'D', kind: 'date' },
+  { name: 'TS', kind: 'timestamp' },
+  { name: 'TSTZ', kind: 'instant' },
+  { name: 'TM', kind: 'time' },
+  { name: 'BIG', kind: 'decimal' },
+  { name: 'DEC', kind: 'decimal' },
+  { name: 'F', kind: 'float' },
+  { name: 'T', kind: 'text' },
+  { name: 'J', kind: 'json' },
+  { name: 'B', kind: 'binary' },
+  { name: 'BO', kind: 'bool' },
+];
+
+// Pre-1970 and far-future instants, integers past 2^63, NaN/±Infinity and float extremes, the
+// text '\N' (which must not become NULL), empty text, control characters, astral unicode, nested
+// JSON, bytes 00 and FF.
+const EDGE_ROWS = `
+CREATE TABLE main.EDGE_CASES (ID BIGINT, D DATE, TS TIMESTAMP, TSTZ TIMESTAMPTZ, TM TIME, BIG HUGEINT, DEC DECIMAL(38,10),
+  F DOUBLE, T VARCHAR, J JSON, B BLOB, BO BOOLEAN);
+INSERT INTO main.EDGE_CASES VALUES
+ (1, DATE '1969-12-31', TIMESTAMP '1901-02-03 04:05:06.789012', TIMESTAMPTZ '1950-06-01 12:00:00.5+00', TIME '00:00:00',
+  99999999999999999999999999999999999999, 1234567890123456789012345678.0123456789, 'NaN', '', '{"a":{"b":[1,2,{"c":null}]}}', '\\x00\\xFF'::BLOB, true),
+ (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+ (3, DATE '0001-01-01', TIMESTAMP '2262-04-11 23:47:16.854775', TIMESTAMPTZ '2038-01-19 03:14:08+00', TIME '23:59:59.999999',
+  -99999999999999999999999999999999999999, -0.0000000001, 'Infinity', chr(92) || 'N', '[]', ''::BLOB, false),
+ (4, DATE '2024-02-29', TIMESTAMP '1970-01-01 00:00:00', TIMESTAMPTZ '1969-12-31 23:59:59.999999+00', TIME '12:34:56.5',
+  9223372036854775808, 0, '-Infinity', 'tab' || chr(9) || 'nl' || chr(10) || 'cr' || chr(13) || 'bs' || chr(92) || 'ctl' || chr(1) || chr(31) || '𝄞 é', '"just a string"', 'abc'::BLOB, NULL),
+ (5, DATE '1900-01-01', TIMESTAMP '1969-07-20 20:17:40', TIMESTAMPTZ '2000-01-01 00:00:00+00', TIME '01:02:03',
+  -9223372036854775809, 99999999.9999999999, 1.7976931348623157e308, 'x', '{"n": 1.5e300, "s": "q\\"uote"}', '\\x0A\\x09'::BLOB, true),
+ (6, DATE '2000-01-01', TIMESTAMP '2000-01-01 00:00:00.000001', TIMESTAMPTZ '2000-01-01 00:00:00+00', TIME '00:00:00.000001',
+  0, 0, 5e-324, ' leading and trailing ', '{}', '\\x5C\\x4E'::BLOB, false);
+`;
+
+describe('full load (CLI, emulator, PostgreSQL)', function () {
+  let fx: Fixture;
+
+  before(async () => {
+    fx = await createFixture({ demoRows: 6000 });
+    for (const statement of EDGE_ROWS.split(';').filter((s) => s.trim())) await fx.emulator.sql(statement);
+  });
+  after(async () => fx?.close());
+
+  it('plans, loads and leaves a target equal to the source, value for value', async () => {
+    const config = await fx.writeConfig(
+      [DEMO_TABLE_SPEC, { source_table: 'EDGE_CASES', target_schema: 'analytics', split_column: 'ID', primary_key: ['ID'] }],
+      { batch_size: 100 },
+    );
+
+    const plan = await fx.cli(['plan', '--config', config, '--json']);
+    assert.equal(plan.code, 0, plan.stderr);
+    const planned = plan.events.find((e) => e.event === 'run/planned') as unknown as { tables: Array<{ rows: number; chunks: number; nullPartitionChunks: number; nullSplitChunks: number; columns: Array<{ source: string; targetType: string; reason: string }> }> };
+    assert.equal(planned.tables[0]!.rows, 6000);
+    assert.ok(planned.tables[0]!.nullPartitionChunks >= 1, 'NULL VISIT_DATE rows get a chunk of their own');
+    assert.ok(planned.tables[0]!.nullSplitChunks >= 1, 'NULL VISIT_ID rows get a chunk of their own');
+    const big = planned.tables[1]!.columns.find((c) => c.source === 'BIG')!;
+    assert.equal(big.targetType, 'numeric(38,0)', big.reason);
+    const id = planned.tables[1]!.columns.find((c) => c.source === 'ID')!;
+    assert.equal(id.targetType, 'bigint', id.reason);
+
+    const run = await fx.cli(['start', '--config', config, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.events[0]?.event, 'run/started', 'the run id comes first');
+    const finished = run.events.find((e) => e.event === 'run/finished')!;
+    assert.equal(finished.status, 'completed');
+    assert.equal(finished.rowsLoaded, 6006);
+
+    assert.equal(await assertTablesEqual(fx, { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' }, { schema: 'analytics', table: 'factvisitcallperformance_cr' }, DEMO_COLUMNS), 6000);
+    assert.equal(await assertTablesEqual(fx, { schema: 'main', table: 'EDGE_CASES' }, { schema: 'analytics', table: 'edge_cases' }, EDGE_COLUMNS), 6);
+    const text = await fx.query<{ t: string | null }>(`SELECT t FROM analytics.edge_cases WHERE id = 3`);
+    assert.equal(text[0]!.t, '\\N', "the text '\\N' stays text");
+
+    const pk = await fx.query(`SELECT 1 FROM pg_constraint WHERE conrelid = 'analytics.edge_cases'::regclass AND contype = 'p'`);
+    assert.equal(pk.length, 1, 'the primary key is added after the full load');
+  });
+
+  it('splits a heavy day into even chunks and gives NULL partition and split values chunks of their own', async () => {
+    const rows = await fx.query<{ partition_value: string | null; partition_is_null: boolean; split_is_null: boolean; rows_expected: string; rows_loaded: string }>(
+      `SELECT c.partition_value, c.partition_is_null, c.split_is_null, c.rows_expected, c.rows_loaded
+       FROM migration_status.migration_chunk_status c JOIN migration_status.migration_table_status t USING (run_id, table_ordinal)
+       WHERE t.source_table = 'FACTVISITCALLPERFORMANCE_CR' AND c.status = 'completed'`,
+    );
+    const heavy = rows.filter((r) => r.partition_value === '2024-03-15').map((r) => Number(r.rows_expected)).sort((a, b) => b - a);
+    assert.ok(heavy.length >= 2, `the heavy day spans several chunks (${heavy.length})`);
+    assert.ok(heavy.slice(0, -1).every((n) => n === 100), `full chunks of 100 rows, got ${heavy.join(',')}`);
+    assert.ok(rows.some((r) => r.partition_is_null), 'a chunk for NULL VISIT_DATE');
+    assert.ok(rows.some((r) => r.split_is_null), 'a chunk for NULL VISIT_ID');
+    assert.ok(rows.every((r) => r.rows_loaded === r.rows_expected));
+    const nulls = await fx.query<{ n: string }>(`SELECT count(*) AS n FROM analytics.factvisitcallperformance_cr WHERE visit_date IS NULL OR visit_id IS NULL`);
+    assert.ok(Number(nulls[0]!.n) >= 2);
+  });
+
+  it('refuses a text value holding U+0000, naming table, column and key, and strips it when asked', async () => {
+    await fx.emulator.sql(`CREATE TABLE main.NUL_TEXT AS SELECT 1 AS ID, 'ok' AS NOTE UNION ALL SELECT 2, 'bad' || chr(0) || 'value'`);
+    const config = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID' }], { max_attempts: 1 }, 'nul.json');
+    const refused = await fx.cli(['start', '--config', config]);
+    assert.equal(refused.code, 1, refused.stderr);
+    const failed = await fx.query<{ last_error: string }>(
+      `SELECT last_error FROM migration_status.migration_chunk_status c JOIN migration_status.migration_table_status t USING (run_id, table_ordinal)
+       WHERE t.source_table = 'NUL_TEXT' AND c.status = 'failed'`,
+    );
+    assert.equal(failed.length, 1);
+    assert.match(failed[0]!.last_error, /NUL_TEXT/);
+    assert.match(failed[0]!.last_error, /NOTE/);
+    assert.match(failed[0]!.last_error, /\b2\b/);
+    assert.equal((await fx.query(`SELECT * FROM nul.nul_text`)).length, 0, 'nothing of the failed chunk is loaded');
+
+    await fx.cli(['abandon', '--config', config]);
+    const strip = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID', on_nul_character: 'strip' }], {}, 'nul.json');
+    const stripped = await fx.cli(['start', '--config', strip]);
+    assert.equal(stripped.code, 0, stripped.stderr);
+    const values = await fx.query<{ note: string }>(`SELECT note FROM nul.nul_text ORDER BY id`);
+    assert.deepEqual(values.map((v) => v.note), ['ok', 'badvalue']);
+  });
+});
