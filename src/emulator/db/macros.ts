@@ -29,7 +29,16 @@ export const MACROS: readonly string[] = [
      CASE WHEN x IS NULL THEN NULL
           WHEN typeof(x) = 'VARCHAR' THEN sf_offset_minutes(sf_tz_parts(TRY_CAST(x AS VARCHAR)).offset)
           ELSE 0 END`,
+  `CREATE OR REPLACE TEMP MACRO sf_floor_micros(ns) AS (ns - (ns % 1000 + 1000) % 1000) // 1000`,
+  // The wall-clock time of a value: microseconds, years 1..9999 (what PostgreSQL can hold)...
   `CREATE OR REPLACE TEMP MACRO sf_local(x) AS
+     CASE WHEN typeof(x) = 'VARCHAR' THEN CAST(sf_tz_parts(TRY_CAST(x AS VARCHAR)).local AS TIMESTAMP)
+          WHEN typeof(x) = 'TIME' THEN CAST(DATE '1970-01-01' + TRY_CAST(x AS TIME) AS TIMESTAMP)
+          -- Cut nanoseconds as Snowflake's FF6 does (a cast would round): floor of ns / 1000.
+          WHEN typeof(x) = 'TIMESTAMP_NS' THEN make_timestamp(sf_floor_micros(epoch_ns(TRY_CAST(x AS TIMESTAMP_NS))))
+          ELSE TRY_CAST(x AS TIMESTAMP) END`,
+  // ...or nanoseconds, which DuckDB holds only for 1677..2262: for FF7-FF9 and the wire encoding.
+  `CREATE OR REPLACE TEMP MACRO sf_local_ns(x) AS
      CASE WHEN typeof(x) = 'VARCHAR' THEN CAST(sf_tz_parts(TRY_CAST(x AS VARCHAR)).local AS TIMESTAMP_NS)
           WHEN typeof(x) = 'TIME' THEN CAST(DATE '1970-01-01' + TRY_CAST(x AS TIME) AS TIMESTAMP_NS)
           ELSE TRY_CAST(x AS TIMESTAMP_NS) END`,
@@ -45,6 +54,6 @@ export const MACROS: readonly string[] = [
      (CASE WHEN ns < 0 THEN '-' ELSE '' END) || CAST(abs(CAST(ns AS HUGEINT)) // 1000000000 AS VARCHAR)
        || '.' || lpad(CAST(abs(CAST(ns AS HUGEINT)) % 1000000000 AS VARCHAR), 9, '0')`,
   `CREATE OR REPLACE TEMP MACRO sf_wire_tz(x) AS
-     sf_wire_ns(CAST(epoch_ns(sf_local(x)) AS HUGEINT) - CAST(sf_tz_minutes(x) AS HUGEINT) * 60000000000)
+     sf_wire_ns(CAST(epoch_ns(sf_local_ns(x)) AS HUGEINT) - CAST(sf_tz_minutes(x) AS HUGEINT) * 60000000000)
        || ' ' || CAST(sf_tz_minutes(x) + 1440 AS VARCHAR)`,
 ];

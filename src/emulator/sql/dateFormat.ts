@@ -25,9 +25,8 @@ const ELEMENTS: Array<[RegExp, (m: RegExpExecArray) => Part]> = [
 function fraction(digits: number): Part {
   if (digits === 3) return { strftime: '%g' };
   if (digits === 6) return { strftime: '%f' };
-  if (digits === 9) return { strftime: '%n' };
   if (digits === 0) return { strftime: '' };
-  return { expr: (a) => `substr(strftime(sf_local(${a}), '%n'), 1, ${digits})` };
+  return { expr: (a) => `substr(strftime(${digits > 6 ? 'sf_local_ns' : 'sf_local'}(${a}), '%n'), 1, ${digits})` };
 }
 
 export function parseDatetimeFormat(format: string): Part[] {

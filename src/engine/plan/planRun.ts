@@ -9,7 +9,6 @@ import {
   readColumns,
   readIntegerRanges,
   readSourceTime,
-  snapshotFromSourceTime,
   type Snapshot,
   type SourceTable,
 } from '../source';
@@ -49,7 +48,7 @@ async function planTable(session: Session, table: ResolvedTable, ordinal: number
 
 export async function planRun(session: Session, batchSize = session.config.batch_size): Promise<PlannedRun> {
   const { config, source } = session;
-  const snapshot = config.consistent_snapshot ? snapshotFromSourceTime(await readSourceTime(source)) : undefined;
+  const snapshot = config.consistent_snapshot ? await readSourceTime(source) : undefined;
   // Tables are planned side by side, a few at a time: each is one heavy aggregate in Snowflake.
   const limit = pLimit(Math.min(4, config.parallel_threads));
   const tables = await Promise.all(config.tables.map((table, i) => limit(() => planTable(session, table, i, batchSize, snapshot))));

@@ -211,7 +211,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     await markWorkerStopped(pool, schema, workerId).catch(() => undefined);
   }
 
-  progress = await tick();
+  progress = await getRunProgress(pool, schema, runId);
   // Tables completed by a worker that died before adding their primary key.
   for (const record of await getRunTables(pool, schema, runId)) {
     const table = tables.get(record.tableOrdinal);

@@ -158,13 +158,13 @@ class DriverConnection implements SnowflakeSource {
   }
 
   stream(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): Readable {
-    const rows = this.connection.execute({ sqlText: sql, binds: [...binds], streamResult: true }).streamRows();
+    const start = () => this.connection.execute({ sqlText: sql, binds: [...binds], streamResult: true }).streamRows();
     // Readable.from pulls one row per read() of the driver stream, so the driver only fetches
     // as fast as the consumer reads; the generator turns a driver error into a typed one.
     const wrap = (err: unknown) => this.wrap(err, context);
     async function* typed() {
       try {
-        for await (const row of rows) yield row as unknown;
+        for await (const row of start()) yield row as unknown;
       } catch (err) {
         throw wrap(err);
       }
