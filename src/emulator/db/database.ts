@@ -1,13 +1,29 @@
 // The DuckDB side of the emulator: one instance, a pool of connections each carrying the
 // Snowflake macros and catalog views, and the time-travel store.
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { CATALOG_VIEWS, OVERRIDES_TABLE } from './catalogViews';
 import { MACROS } from './macros';
 import { TimeTravelStore } from './timeTravel';
+import type { WireColumn } from './wireTypes';
+
+/** A SELECT ready to run again with new binds: its wire columns and its prepared, wrapped form. */
+export interface PreparedQuery {
+  columns: WireColumn[];
+  statement: DuckDBPreparedStatement;
+  generation: number;
+}
+
+/** Prepared queries kept per connection; the oldest goes when there are more. */
+const PREPARED_PER_CONNECTION = 32;
 
 export class EmulatorDatabase {
   private readonly idle: DuckDBConnection[] = [];
   private readonly all = new Set<DuckDBConnection>();
+  // Chunk queries repeat one SQL text with new binds; planning their wide render expressions
+  // costs DuckDB far more than running them, so each connection keeps them prepared. A change of
+  // tables or types (DDL) bumps the generation, which retires every prepared query.
+  private readonly prepared = new WeakMap<DuckDBConnection, Map<string, PreparedQuery>>();
+  private generation = 0;
   private closed = false;
 
   private constructor(
@@ -41,7 +57,35 @@ export class EmulatorDatabase {
 
   /** Direct DuckDB SQL (test setup); rows as plain JS values. */
   async sql(text: string): Promise<Record<string, unknown>[]> {
+    this.schemaChanged();
     return this.withConnection(async (conn) => (await conn.runAndReadAll(text)).getRowObjectsJS());
+  }
+
+  schemaChanged(): void {
+    this.generation++;
+  }
+
+  /** The query prepared on this connection for this SQL text, unless the schema changed since. */
+  preparedQuery(conn: DuckDBConnection, sql: string): PreparedQuery | undefined {
+    const cache = this.prepared.get(conn);
+    const entry = cache?.get(sql);
+    if (!entry || entry.generation === this.generation) return entry;
+    entry.statement.destroySync();
+    cache!.delete(sql);
+    return undefined;
+  }
+
+  keepPreparedQuery(conn: DuckDBConnection, sql: string, columns: WireColumn[], statement: DuckDBPreparedStatement): PreparedQuery {
+    let cache = this.prepared.get(conn);
+    if (!cache) this.prepared.set(conn, (cache = new Map()));
+    if (cache.size >= PREPARED_PER_CONNECTION) {
+      const [oldest, entry] = cache.entries().next().value!;
+      entry.statement.destroySync();
+      cache.delete(oldest);
+    }
+    const entry = { columns, statement, generation: this.generation };
+    cache.set(sql, entry);
+    return entry;
   }
 
   /** Snowflake types of columns that DuckDB cannot hold natively, keyed by TABLE.COLUMN upper case. */

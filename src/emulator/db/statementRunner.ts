@@ -4,7 +4,7 @@ import { StatementType, type DuckDBConnection, type DuckDBValue } from '@duckdb/
 import { SqlSyntaxError } from '../sql/lexer';
 import { translate, type TranslatedStatement } from '../sql/translate';
 import type { ResultSpool, WireRow } from '../results/resultSpool';
-import type { EmulatorDatabase } from './database';
+import type { EmulatorDatabase, PreparedQuery } from './database';
 import { refreshTablesView } from './catalogViews';
 import { fromDuckDbError, SnowflakeSqlError } from './sqlErrors';
 import { nowMicros } from './timeTravel';
@@ -69,6 +69,7 @@ async function runOne(db: EmulatorDatabase, conn: DuckDBConnection, statement: T
       return count;
     };
     const count = statement.modifies ? await db.timeTravel.modify(conn, statement.modifies, change) : await change();
+    if (statement.kind === 'ddl' || statement.typeOverrides.length > 0) db.schemaChanged();
     if (statement.kind === 'modify') {
       const dml = dmlKind(statement.sql);
       await spool?.add([[count.toString()]]);
@@ -79,8 +80,11 @@ async function runOne(db: EmulatorDatabase, conn: DuckDBConnection, statement: T
   }
 
   const sql = await resolveTimeTravel(db, conn, statement);
-  if (statement.readsTablesView) await refreshTablesView(conn);
   const params = (binds[0] ?? []) as DuckDBValue[];
+  // The TABLES view is rebuilt before each read of it, so such reads are never kept prepared.
+  const kept = statement.readsTablesView ? undefined : db.preparedQuery(conn, sql);
+  if (kept) return streamQuery(kept, params, spool, typeId);
+  if (statement.readsTablesView) await refreshTablesView(conn);
   const prepared = await conn.prepare(sql);
   try {
     if (prepared.statementType !== StatementType.SELECT) {
@@ -90,29 +94,44 @@ async function runOne(db: EmulatorDatabase, conn: DuckDBConnection, statement: T
       await spool?.add(reader.getRowsJS().map((r) => r.map((v) => (v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v)))));
       return { rowType: names.map((n) => wireColumn(n, 'VARCHAR').rowType), statementTypeId: typeId };
     }
-    // Column types come from a LIMIT 0 run with the binds: a type that depends on a `?` (e.g.
-    // FLOOR(n / ?)) is only known once the value is bound.
-    const probe = await conn.runAndReadAll(`SELECT * FROM (${sql}) AS "__q" LIMIT 0`, params);
-    const overrides = await db.typeOverrides(conn);
-    const tables = conn.getTableNames(sql, false).map((t) => t.toUpperCase());
-    const names = probe.columnNames();
-    const columns = probe.columnTypes().map((type, i) => {
-      const name = names[i]!;
-      const override = tables.map((t) => overrides.get(`${t}.${name.toUpperCase()}`)).find((o) => o !== undefined);
-      return wireColumn(name, type.alias === 'JSON' ? 'JSON' : type.toString(), override);
-    });
-    const aliases = columns.map((_, i) => `"__c${i}"`);
-    const wrapped = `SELECT ${columns.map((c, i) => c.render(`"__q".${aliases[i]}`)).join(', ')} FROM (${sql}) AS "__q"(${aliases.join(', ')})`;
-    const result = await conn.stream(wrapped, params);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      await spool?.add(chunk.getRows() as WireRow[]);
-    }
-    return { rowType: columns.map((c) => c.rowType), statementTypeId: typeId };
   } finally {
     prepared.destroySync();
   }
+  // Column types come from a LIMIT 0 run with the binds: a type that depends on a `?` (e.g.
+  // FLOOR(n / ?)) is only known once the value is bound.
+  const probe = await conn.runAndReadAll(`SELECT * FROM (${sql}) AS "__q" LIMIT 0`, params);
+  const overrides = await db.typeOverrides(conn);
+  const tables = conn.getTableNames(sql, false).map((t) => t.toUpperCase());
+  const names = probe.columnNames();
+  const columns = probe.columnTypes().map((type, i) => {
+    const name = names[i]!;
+    const override = tables.map((t) => overrides.get(`${t}.${name.toUpperCase()}`)).find((o) => o !== undefined);
+    return wireColumn(name, type.alias === 'JSON' ? 'JSON' : type.toString(), override);
+  });
+  const aliases = columns.map((_, i) => `"__c${i}"`);
+  const wrapped = await conn.prepare(
+    `SELECT ${columns.map((c, i) => c.render(`"__q".${aliases[i]}`)).join(', ')} FROM (${sql}) AS "__q"(${aliases.join(', ')})`,
+  );
+  if (statement.readsTablesView) {
+    try {
+      return await streamQuery({ columns, statement: wrapped, generation: 0 }, params, spool, typeId);
+    } finally {
+      wrapped.destroySync();
+    }
+  }
+  return streamQuery(db.keepPreparedQuery(conn, sql, columns, wrapped), params, spool, typeId);
+}
+
+async function streamQuery(query: PreparedQuery, params: DuckDBValue[], spool: ResultSpool | null, typeId: number): Promise<StatementOutcome> {
+  query.statement.clearBindings();
+  if (params.length > 0) query.statement.bind(params);
+  const result = await query.statement.stream();
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    await spool?.add(chunk.getRows() as WireRow[]);
+  }
+  return { rowType: query.columns.map((c) => c.rowType), statementTypeId: typeId };
 }
 
 /** The driver derives getNumUpdatedRows() from these statementTypeIds. */
@@ -139,8 +158,11 @@ async function resolveTimeTravel(db: EmulatorDatabase, conn: DuckDBConnection, s
       const reader = await conn.runAndReadAll(`SELECT CAST(round(CAST((${read.at.sql}) AS DOUBLE) * 1000000) AS BIGINT)`);
       instant = nowMicros() + BigInt(reader.getRows()[0]![0] as bigint);
     } else {
-      const reader = await conn.runAndReadAll(`SELECT epoch_us(sf_to_tz(${read.at.sql}))`);
-      instant = BigInt(reader.getRows()[0]![0] as bigint);
+      // Every chunk query of a run names the same instant: evaluate each text once.
+      instant = await db.timeTravel.instantOf(read.at.sql, async () => {
+        const reader = await conn.runAndReadAll(`SELECT epoch_us(sf_to_tz(${read.at.sql}))`);
+        return BigInt(reader.getRows()[0]![0] as bigint);
+      });
     }
     sql = sql.replace(read.placeholder, db.timeTravel.resolve(read.table, instant));
   }

@@ -23,6 +23,7 @@ export class TimeTravelStore {
   private readonly versions = new Map<string, Version[]>();
   private sequence = 0;
   private locks = new Map<string, Promise<unknown>>();
+  private readonly instants = new Map<string, bigint>();
 
   static async create(conn: DuckDBConnection): Promise<TimeTravelStore> {
     await conn.run(`DROP SCHEMA IF EXISTS ${VERSIONS_SCHEMA} CASCADE`);
@@ -57,6 +58,17 @@ export class TimeTravelStore {
     });
     this.locks.set(key, run);
     return run;
+  }
+
+  /** The instant an AT(TIMESTAMP => text) names, computed once per text (it cannot change). */
+  async instantOf(text: string, compute: () => Promise<bigint>): Promise<bigint> {
+    let instant = this.instants.get(text);
+    if (instant === undefined) {
+      instant = await compute();
+      if (this.instants.size >= 1000) this.instants.clear();
+      this.instants.set(text, instant);
+    }
+    return instant;
   }
 
   /** The SQL table reference holding `table` as it was at `instantUs`. */
