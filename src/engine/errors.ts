@@ -75,8 +75,8 @@ export class ConnectionError extends ThawError {
   }
 }
 
-/** An error raised by Snowflake (or the emulator) while running a statement. */
-export class SourceError extends ThawError {
+/** An error a database raised: whether it is worth retrying depends on its code. */
+abstract class DatabaseFault extends ThawError {
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -87,17 +87,11 @@ export class SourceError extends ThawError {
   }
 }
 
+/** An error raised by Snowflake (or the emulator) while running a statement. */
+export class SourceError extends DatabaseFault {}
+
 /** An error raised by PostgreSQL while loading or recording state. */
-export class TargetError extends ThawError {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    context: ErrorContext = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, context, options);
-  }
-}
+export class TargetError extends DatabaseFault {}
 
 /** A value PostgreSQL cannot hold, or a count that does not match the plan. Never retried. */
 export class DataError extends ThawError {

@@ -54,6 +54,15 @@ describe('guards: refusals write nothing', function () {
     assert.equal(await statusSchemaExists(fx), false);
   });
 
+  it('refuses incremental loads it cannot do yet instead of silently appending', async () => {
+    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, insert_only_mode: false, primary_key: ['UPDATED_AT'] }], {}, 'upsert.json');
+    const result = await fx.cli(['start', '--config', config]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /incremental loads .* not supported/);
+    assert.match(result.stderr, /tables\[0\]\.insert_only_mode/);
+    assert.equal(await statusSchemaExists(fx), false);
+  });
+
   it('never truncates on resume; refuses to truncate under another open run; guards non-empty targets', async () => {
     // Split without partitions: 30 chunks of 100 rows.
     const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined, truncate_onstart: true }], { batch_size: 100 }, 'first.json');

@@ -18,6 +18,7 @@ export interface TableSpec {
   truncate_onstart?: boolean;
   column_types?: Record<string, string>;
   on_nul_character?: 'error' | 'strip';
+  insert_only_mode?: boolean;
 }
 
 export interface Fixture {

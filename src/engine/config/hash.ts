@@ -9,19 +9,20 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig, ResolvedTable } from './resolve';
 
-export interface TableIdentity {
-  source_schema: string;
-  source_table: string;
-  target_schema: string;
-  target_table: string;
-  partition_column: string | null;
-  split_column: string;
-  primary_key: string[];
-  column_types: Record<string, string>;
-  insert_only_mode: boolean;
-  source_watermark: string | null;
-  target_watermark: string | null;
-}
+export type TableIdentity = Pick<
+  ResolvedTable,
+  | 'source_schema'
+  | 'source_table'
+  | 'target_schema'
+  | 'target_table'
+  | 'partition_column'
+  | 'split_column'
+  | 'primary_key'
+  | 'column_types'
+  | 'insert_only_mode'
+  | 'source_watermark'
+  | 'target_watermark'
+>;
 
 /**
  * The part of a config the hash covers, as plain JSON holding no secret: a run can store it next

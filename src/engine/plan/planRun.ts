@@ -3,6 +3,7 @@
 // one pinned source time so the counts stay exact however long the load takes.
 import pLimit from 'p-limit';
 import type { ResolvedTable } from '../config';
+import { DefinitionError } from '../errors';
 import {
   findColumn,
   planChunks,
@@ -46,8 +47,25 @@ async function planTable(session: Session, table: ResolvedTable, ordinal: number
   return { ordinal, config: table, sourceTable, mappings, chunks, totalRows: chunks.reduce((n, c) => n + c.rows, 0) };
 }
 
+/**
+ * Incremental loads (UPSERT on the primary key, watermarks) are accepted by the config schema
+ * but not built yet: refuse them rather than silently doing a plain COPY load.
+ */
+function refuseIncremental(tables: readonly ResolvedTable[]): void {
+  tables.forEach((t, i) => {
+    const key = !t.insert_only_mode ? 'insert_only_mode' : t.source_watermark !== null ? 'source_watermark' : null;
+    if (key) {
+      throw new DefinitionError(
+        `${t.name}: incremental loads (insert_only_mode false, source/target watermarks) are not supported by this version of Thaw yet; use a full load (insert_only_mode true, no watermarks)`,
+        { table: t.name, path: `tables[${i}].${key}` },
+      );
+    }
+  });
+}
+
 export async function planRun(session: Session, batchSize = session.config.batch_size): Promise<PlannedRun> {
   const { config, source } = session;
+  refuseIncremental(config.tables);
   const snapshot = config.consistent_snapshot ? await readSourceTime(source) : undefined;
   // Tables are planned side by side, a few at a time: each is one heavy aggregate in Snowflake.
   const limit = pLimit(Math.min(4, config.parallel_threads));
