@@ -105,6 +105,36 @@ describe('faults, retries and monitoring', function () {
     assert.deepEqual(table, { status: 'completed', progress: '100.0%' });
   });
 
+  it('re-plans a table not started yet when the batch size changes mid-run', async () => {
+    await fx.emulator.sql(`CREATE TABLE main.SECOND AS SELECT range AS ID, 'row ' || range AS NOTE FROM range(1000)`);
+    const config = await fx.writeConfig(
+      [
+        { ...DEMO_TABLE_SPEC, partition_column: undefined },
+        { source_table: 'SECOND', target_schema: 'analytics', split_column: 'ID' },
+      ],
+      { batch_size: 100, parallel_threads: 1 },
+    );
+    fx.setFaults({ delayMs: 60 });
+    const cli = fx.startCli(['start', '--config', config, '--json']);
+    const runId = String((await cli.waitForEvent((e) => e.event === 'run/started')).runId);
+    const tune = await fx.cli(['tune', '--config', config, '--batch-size', '250', '--json']);
+    assert.equal(tune.code, 0, tune.stderr);
+    const tuned = tune.events.find((e) => e.event === 'run/tuned')!;
+    assert.equal(tuned.batchSize, 250);
+    assert.equal(tuned.replannedChunks, 4, 'SECOND (1000 rows) is re-planned into 4 chunks; the started table keeps its chunks');
+    fx.setFaults({ delayMs: 0 });
+    assert.equal((await cli.done).code, 0);
+    const chunks = await fx.query<{ source_table: string; n: string; rows: string }>(
+      `SELECT t.source_table, count(*) AS n, sum(c.rows_loaded) AS rows FROM migration_status.migration_chunk_status c
+       JOIN migration_status.migration_table_status t USING (run_id, table_ordinal) WHERE run_id = $1 GROUP BY 1 ORDER BY 1`,
+      [runId],
+    );
+    assert.deepEqual(chunks, [
+      { source_table: 'FACTVISITCALLPERFORMANCE_CR', n: '21', rows: '2000' },
+      { source_table: 'SECOND', n: '4', rows: '1000' },
+    ]);
+  });
+
   it('lowers its threads before max_worker_memory_mb and says so', async () => {
     // 128 MB is below what a worker with the driver loaded needs: the guard must step in.
     const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 5000, parallel_threads: 4, max_worker_memory_mb: 128 });

@@ -136,6 +136,26 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     inFlight.add(task);
   };
 
+  let threadsDesired = config.parallel_threads;
+  const report = async (now: number, rss: number): Promise<RunProgress> => {
+    const progress = await getRunProgress(pool, schema, runId);
+    rate.add(now, progress.rowsLoaded);
+    emit('run/progress', {
+      runId,
+      rowsTotal: progress.rowsTotal,
+      rowsLoaded: progress.rowsLoaded,
+      chunksTotal: progress.chunksTotal,
+      chunks: progress.chunks,
+      rowsPerSecond: rate.rowsPerSecond(),
+      etaSeconds: rate.etaSeconds(progress.rowsTotal - progress.rowsLoaded),
+      threadsDesired,
+      threadsEffective: limit.concurrency,
+      rssMb: rss,
+      peakRssMb,
+    });
+    return progress;
+  };
+
   const tick = async (): Promise<RunProgress> => {
     const now = Date.now();
     const rss = currentRssMb();
@@ -165,23 +185,10 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         log('warn', `took back ${reclaimed.requeued} chunk(s) of dead worker(s) ${reclaimed.deadWorkers.join(', ')}${reclaimed.failed ? `; ${reclaimed.failed} had no attempt left and failed` : ''}`);
       }
     }
-    const progress = await getRunProgress(pool, schema, runId);
-    rate.add(now, progress.rowsLoaded);
-    emit('run/progress', {
-      runId,
-      rowsTotal: progress.rowsTotal,
-      rowsLoaded: progress.rowsLoaded,
-      chunksTotal: progress.chunksTotal,
-      chunks: progress.chunks,
-      rowsPerSecond: rate.rowsPerSecond(),
-      etaSeconds: rate.etaSeconds(progress.rowsTotal - progress.rowsLoaded),
-      threadsDesired: beat.parallelThreads,
-      threadsEffective: limit.concurrency,
-      rssMb: rss,
-      peakRssMb,
-    });
-    return progress;
+    threadsDesired = beat.parallelThreads;
+    return report(now, rss);
   };
+
 
   let lastTick = Date.now();
   let progress = await tick();
@@ -211,7 +218,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     await markWorkerStopped(pool, schema, workerId).catch(() => undefined);
   }
 
-  progress = await getRunProgress(pool, schema, runId);
+  progress = await report(Date.now(), currentRssMb());
   // Tables completed by a worker that died before adding their primary key.
   for (const record of await getRunTables(pool, schema, runId)) {
     const table = tables.get(record.tableOrdinal);
