@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 // Builds dist/ first (and src/generated/sql.ts): integration tests run the CLI as users do.
 await import('../esbuild.config.mjs');
+// Tests load snowflake-sdk directly; its AWS SDK would warn about the Node version on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { register } = await import('tsx/esm/api');
 register();
 
