@@ -2,7 +2,8 @@
 // commit together with the chunk's "completed" mark (loadChunk), so a retry can neither duplicate
 // nor lose rows. Failures are recorded with their cause; transient ones come back after backoff.
 import { streamChunk, type Snapshot } from '../source';
-import { chunkFailureFrom, failChunk, type ChunkRecord, type RetryPolicy } from '../state';
+import { errorMessage } from '../errors';
+import { chunkFailureFrom, failChunk, type ChunkFailure, type ChunkRecord, type RetryPolicy } from '../state';
 import { loadChunk, type ChunkLoadResult } from '../target';
 import type { Session } from '../session';
 import type { RunTable } from './runTables';
@@ -10,7 +11,8 @@ import type { RunTable } from './runTables';
 export type ChunkOutcome =
   | ({ status: 'completed' } & ChunkLoadResult)
   /** `lost`: another worker took the chunk back meanwhile; nothing was recorded. */
-  | { status: 'pending' | 'failed' | 'lost'; error: string };
+  | { status: 'pending' | 'failed' | 'lost'; error: string }
+  | { status: 'unrecorded'; error: string; failure: ChunkFailure; cause: string };
 
 export async function runChunkTask(
   session: Session,
@@ -48,13 +50,27 @@ export async function runChunkTask(
     return { status: 'completed', ...loaded };
   } catch (err) {
     const failure = chunkFailureFrom(err);
-    const outcome = await failChunk(
-      session.pool,
-      session.statusSchema,
-      { runId, chunkId: chunk.chunkId, workerId, attempt: chunk.attempts },
-      failure,
-      policy,
-    );
+    return recordFailure(session, runId, workerId, chunk, failure, policy);
+  }
+}
+
+/**
+ * Records a failed attempt. When even that fails (the status tables are unreachable too), the
+ * outcome says so and the caller tries again later: the chunk must not stay `in_progress` under a
+ * worker that keeps heartbeating it, or the run would never end.
+ */
+export async function recordFailure(
+  session: Session,
+  runId: string,
+  workerId: string,
+  chunk: ChunkRecord,
+  failure: ChunkFailure,
+  policy: RetryPolicy,
+): Promise<ChunkOutcome> {
+  try {
+    const outcome = await failChunk(session.pool, session.statusSchema, { runId, chunkId: chunk.chunkId, workerId, attempt: chunk.attempts }, failure, policy);
     return { status: outcome?.status ?? 'lost', error: failure.message };
+  } catch (err) {
+    return { status: 'unrecorded', error: failure.message, failure, cause: errorMessage(err) };
   }
 }

@@ -20,13 +20,15 @@ import {
   markWorkerStopped,
   reclaimDeadWorkers,
   registerWorker,
+  releaseOrphanedChunks,
   requestStop,
+  type ChunkFailure,
   type ChunkRecord,
   type RetryPolicy,
   type RunProgress,
 } from '../state';
 import { addPrimaryKeyAndAnalyze } from '../target';
-import { runChunkTask } from './chunkTask';
+import { recordFailure, runChunkTask } from './chunkTask';
 import { currentRssMb, MemoryGuard } from './memoryGuard';
 import { RateWindow } from './rate';
 import type { RunTable } from './runTables';
@@ -47,6 +49,8 @@ export interface ExecuteOptions {
   tickMs?: number;
   /** A worker whose heartbeat is older than this is dead, and its chunks are taken back. */
   deadAfterMs?: number;
+  /** How long the status tables may be unreachable before the run gives up (exit 1). */
+  outageLimitMs?: number;
 }
 
 export interface ExecuteResult {
@@ -95,6 +99,38 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     }
   };
 
+  // Failed attempts whose failure could not be written (status tables unreachable): retried each tick.
+  const unrecorded = new Map<number, { chunk: ChunkRecord; failure: ChunkFailure }>();
+  const recordPending = async () => {
+    for (const [chunkId, { chunk, failure }] of unrecorded) {
+      const outcome = await recordFailure(session, runId, workerId, chunk, failure, policy);
+      if (outcome.status === 'unrecorded') return;
+      unrecorded.delete(chunkId);
+    }
+  };
+
+  // The status tables can be out of reach for a moment (a failover, a network blip): the run
+  // waits for them rather than ending, up to outageLimitMs.
+  let outageSince: number | undefined;
+  let lastOutageLog = 0;
+  const tolerate = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const result = await work();
+      if (outageSince !== undefined) log('info', `the status tables answer again after ${Math.round((Date.now() - outageSince) / 1000)} s`);
+      outageSince = undefined;
+      return result;
+    } catch (err) {
+      const now = Date.now();
+      outageSince ??= now;
+      if (now - outageSince > (options.outageLimitMs ?? 60_000)) throw err;
+      if (now - lastOutageLog >= 10_000) {
+        lastOutageLog = now;
+        log('warn', `${what} failed, trying again: ${errorMessage(err)}`);
+      }
+      return undefined;
+    }
+  };
+
   const onChunk = async (chunk: ChunkRecord, table: RunTable) => {
     const name = table.sourceTable.table;
     emit('chunk/stateChanged', { runId, table: name, chunkId: chunk.chunkId, status: 'in_progress', attempts: chunk.attempts });
@@ -105,6 +141,11 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
         if (table.createdTable) await finalize(table);
         emit('table/stateChanged', { runId, table: name, status: 'completed' });
       }
+      return;
+    }
+    if (outcome.status === 'unrecorded') {
+      unrecorded.set(chunk.chunkId, { chunk, failure: outcome.failure });
+      log('warn', `chunk ${chunk.chunkId} failed (${outcome.error}) and its failure could not be recorded yet (${outcome.cause})`, { table: name, chunkId: chunk.chunkId });
       return;
     }
     if (outcome.status === 'lost') {
@@ -124,12 +165,15 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       setTimeout(resolve, tickMs).unref();
     });
   const inFlight = new Set<Promise<void>>();
+  const loading = new Set<number>();
   const start = (chunk: ChunkRecord) => {
     const table = tables.get(chunk.tableOrdinal);
     if (!table) throw new Error(`run ${runId} has no table ${chunk.tableOrdinal}`);
+    loading.add(chunk.chunkId);
     const task: Promise<void> = limit(() => onChunk(chunk, table))
       .catch((err: unknown) => log('error', `chunk ${chunk.chunkId}: ${errorMessage(err)}`, { chunkId: chunk.chunkId }))
       .finally(() => {
+        loading.delete(chunk.chunkId);
         inFlight.delete(task);
         wake();
       });
@@ -166,6 +210,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       stopping = true;
     }
     if (beat.stopRequested || beat.runStatus === 'abandoned') stopping = true;
+    const orphans = await releaseOrphanedChunks(pool, schema, runId, workerId, [...loading, ...unrecorded.keys()]);
+    if (orphans.length > 0) log('warn', `handed back chunk(s) ${orphans.join(', ')}: their claim's answer was lost with the connection`);
     const decision = guard.decide(rss, beat.parallelThreads, now);
     if (decision.threads !== limit.concurrency) limit.concurrency = decision.threads;
     if (decision.action) {
@@ -196,19 +242,19 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     while (!stopping && !options.stopSignal.aborted && !options.abortSignal.aborted) {
       if (Date.now() - lastTick >= tickMs) {
         lastTick = Date.now();
-        progress = await tick();
+        progress = (await tolerate('heartbeat', async () => (await recordPending(), tick()))) ?? progress;
         continue;
       }
-      if (inFlight.size < limit.concurrency) {
-        const chunk = await claimChunk(pool, schema, runId, workerId);
+      if (inFlight.size < limit.concurrency && outageSince === undefined) {
+        const chunk = await tolerate('claiming a chunk', () => claimChunk(pool, schema, runId, workerId));
         if (chunk) {
           start(chunk);
           continue;
         }
         // Nothing to claim now: finished when no chunk is pending or loading anywhere.
-        if (inFlight.size === 0) {
-          progress = await getRunProgress(pool, schema, runId);
-          if (progress.chunks.pending === 0 && progress.chunks.in_progress === 0) break;
+        if (chunk === null && inFlight.size === 0 && unrecorded.size === 0) {
+          const now = await tolerate('reading progress', () => getRunProgress(pool, schema, runId));
+          if (now && now.chunks.pending === 0 && now.chunks.in_progress === 0) break;
         }
       }
       await nap();

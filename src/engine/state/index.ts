@@ -14,3 +14,4 @@ export * from './targetGuards';
 export * from './tableMarks';
 export * from './schemaExists';
 export * from './replaceChunks';
+export * from './releaseOrphans';

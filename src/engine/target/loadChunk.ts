@@ -50,6 +50,10 @@ export async function loadChunk(pool: pg.Pool, options: LoadChunkOptions): Promi
     options.source.destroy();
     throw wrapped(err, doing, context);
   }
+  // A connection that breaks mid-COPY also emits 'error' on the client; the failing query
+  // reports it, and without a listener the event would end the process.
+  const onBrokenConnection = () => undefined;
+  client.on('error', onBrokenConnection);
   let failed = false;
   try {
     await client.query('BEGIN');
@@ -76,6 +80,7 @@ export async function loadChunk(pool: pg.Pool, options: LoadChunkOptions): Promi
   } finally {
     // After a failure the session may be mid-COPY or in an aborted transaction: close it rather
     // than return it to the pool. Closing rolls the transaction back on the server.
+    client.off('error', onBrokenConnection);
     client.release(failed);
   }
 }
