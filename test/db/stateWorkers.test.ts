@@ -8,6 +8,7 @@ import {
   markWorkerStopped,
   reclaimDeadWorkers,
   registerWorker,
+  releaseOrphanedChunks,
   setTunables,
 } from '../../src/engine/state';
 import { newRun, startedRun, statusDatabase, table, type StatusDb } from './stateFixtures';
@@ -85,5 +86,19 @@ describe('workers', () => {
     assert.deepEqual(result, { deadWorkers: ['oom'], requeued: 0, failed: 1 });
     const [t] = await getRunTables(s.pool, S, run.runId);
     assert.deepEqual([t!.status, t!.failedChunks], ['failed', 1]);
+  });
+
+  it('hand back chunks recorded as theirs that they are not loading (a claim answer lost in transit)', async () => {
+    const run = await startedRun(s.pool, S, newRun([table('ORPHAN', 3)]));
+    await registerWorker(s.pool, S, { workerId: 'or-1', runId: run.runId, host: 'host-a', pid: 222, threads: 2 });
+    const loading = (await claimChunk(s.pool, S, run.runId, 'or-1'))!;
+    const lost = (await claimChunk(s.pool, S, run.runId, 'or-1'))!;
+    const other = (await claimChunk(s.pool, S, run.runId, 'or-2'))!;
+    assert.deepEqual(await releaseOrphanedChunks(s.pool, S, run.runId, 'or-1', [loading.chunkId]), [lost.chunkId]);
+    assert.equal((await getChunk(s.pool, S, run.runId, lost.chunkId))!.status, 'pending');
+    assert.equal((await getChunk(s.pool, S, run.runId, loading.chunkId))!.status, 'in_progress');
+    assert.equal((await getChunk(s.pool, S, run.runId, other.chunkId))!.status, 'in_progress', "another worker's chunk is not touched");
+    const again = (await claimChunk(s.pool, S, run.runId, 'or-1'))!;
+    assert.deepEqual([again.chunkId, again.attempts], [lost.chunkId, 2], 'the handed-back chunk is claimed again as a new attempt');
   });
 });
