@@ -78,35 +78,22 @@ program
     );
   });
 
-program
-  .command('status')
-  .description('show a run: tables, chunks, rows, rate, workers')
-  .addOption(configOption())
-  .addOption(runOption())
-  .addOption(jsonOption())
-  .action(async (o: { config: string; run?: string; json?: boolean }) => {
-    process.exitCode = await runControlCommand('status', o);
-  });
-
-program
-  .command('stop')
-  .description('ask every worker of a run to finish its chunks in flight and stop')
-  .addOption(configOption())
-  .addOption(runOption())
-  .addOption(jsonOption())
-  .action(async (o: { config: string; run?: string; json?: boolean }) => {
-    process.exitCode = await runControlCommand('stop', o);
-  });
-
-program
-  .command('abandon')
-  .description('close a run for good (its target tables keep what was loaded)')
-  .addOption(configOption())
-  .addOption(runOption())
-  .addOption(jsonOption())
-  .action(async (o: { config: string; run?: string; json?: boolean }) => {
-    process.exitCode = await runControlCommand('abandon', o);
-  });
+// status, stop and abandon act on a run through the status tables, in this process.
+for (const [kind, description] of [
+  ['status', 'show a run: tables, chunks, rows, rate, workers'],
+  ['stop', 'ask every worker of a run to finish its chunks in flight and stop'],
+  ['abandon', 'close a run for good (its target tables keep what was loaded)'],
+] as const) {
+  program
+    .command(kind)
+    .description(description)
+    .addOption(configOption())
+    .addOption(runOption())
+    .addOption(jsonOption())
+    .action(async (o: { config: string; run?: string; json?: boolean }) => {
+      process.exitCode = await runControlCommand(kind, o);
+    });
+}
 
 program
   .command('tune')
