@@ -120,7 +120,3 @@ export interface EventMessage<E extends EngineEventName = EngineEventName> {
 
 export type WorkerMessage = ResponseMessage | EventMessage;
 export type HostMessage = RequestMessage;
-
-export function isEvent<E extends EngineEventName>(msg: WorkerMessage, event: E): msg is EventMessage<E> {
-  return msg.kind === 'event' && msg.event === event;
-}

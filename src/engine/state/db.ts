@@ -7,8 +7,6 @@ export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
-export const DEFAULT_STATUS_SCHEMA = 'migration_status';
-
 export interface StatusTables {
   schema: string;
   runs: string;
