@@ -32,6 +32,8 @@ export interface FaultSettings {
   queryFailKind: FailureKind;
   /** Fraction (0..1) of requests whose connection is destroyed without an answer. */
   dropRate: number;
+  /** The next N requests have their connection destroyed without an answer. */
+  dropNext: number;
   /** Added to every response, in milliseconds. */
   delayMs: number;
   /** Fail the next N queries matching a pattern. */
@@ -52,6 +54,7 @@ export const NO_FAULTS: FaultSettings = {
   queryFailRate: 0,
   queryFailKind: 'sql',
   dropRate: 0,
+  dropNext: 0,
   delayMs: 0,
   failQueries: [],
 };
@@ -72,7 +75,7 @@ export class FaultInjector {
     for (const key of ['chunkFailRate', 'queryFailRate', 'dropRate'] as const) {
       if (!(next[key] >= 0 && next[key] <= 1)) throw new RangeError(`${key} must be between 0 and 1`);
     }
-    for (const key of ['delayMs', 'failNextChunks'] as const) {
+    for (const key of ['delayMs', 'failNextChunks', 'dropNext'] as const) {
       if (!(Number.isInteger(next[key]) && next[key] >= 0)) throw new RangeError(`${key} must be a non-negative integer`);
     }
     if (next.queryFailKind !== 'http' && next.queryFailKind !== 'sql') throw new RangeError(`queryFailKind must be 'http' or 'sql'`);
@@ -90,6 +93,11 @@ export class FaultInjector {
   }
 
   shouldDrop(): boolean {
+    if (this.settings.dropNext > 0) {
+      this.settings.dropNext--;
+      this.counters.drops++;
+      return true;
+    }
     if (this.settings.dropRate > 0 && this.random() < this.settings.dropRate) {
       this.counters.drops++;
       return true;

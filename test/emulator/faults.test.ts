@@ -73,6 +73,14 @@ describe('emulator: fault injection', function () {
     assert.deepEqual(await running, [{ X: 3 }]);
   });
 
+  it('drops the next N connections', async () => {
+    const before = counters().drops;
+    emulator.setFaults({ dropNext: 2 });
+    assert.deepEqual(await execute(conn, `SELECT 5 AS "X"`), [{ X: 5 }]);
+    assert.equal(counters().drops, before + 2, 'both drops fired and the driver retried past them');
+    assert.equal(emulator.faults().settings.dropNext, 0);
+  });
+
   it('delays responses', async () => {
     emulator.setFaults({ delayMs: 400 });
     const start = Date.now();

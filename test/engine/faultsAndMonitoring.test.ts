@@ -38,6 +38,19 @@ describe('faults, retries and monitoring', function () {
     await assertTablesEqual(fx, SOURCE, TARGET, DEMO_COLUMNS);
   });
 
+  it('rides out a flaky source (dropped connections, failed result downloads) without losing or doubling a row', async () => {
+    // 1000-row chunks are results big enough to be downloaded in parts, so download faults hit.
+    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined }], { batch_size: 1000, parallel_threads: 2 });
+    const cli = fx.startCli(['start', '--config', config, '--json']);
+    await cli.waitForEvent((e) => e.event === 'run/started');
+    fx.setFaults({ dropNext: 3, failNextChunks: 2 });
+    const run = await cli.done;
+    const { counters } = fx.emulator.faults();
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual([counters.drops, counters.chunkFailures], [3, 2], 'every fault fired');
+    await assertTablesEqual(fx, SOURCE, TARGET, DEMO_COLUMNS);
+  });
+
   it('fails a chunk on a persistent fault with its cause recorded; `thaw retry` completes it once the fault is gone', async () => {
     const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 5000, max_attempts: 2 });
     fx.setFaults({ failQueries: [{ pattern: ONE_DAY, count: 1000, kind: 'sql' }] });

@@ -63,6 +63,9 @@ function connectionOptions(config: ResolvedSource, options: SnowflakeSourceOptio
     ...(config.role ? { role: config.role } : {}),
     ...(config.access_url ? { accessUrl: config.access_url } : {}),
     application: 'Thaw',
+    // A load runs for hours: keep the session (and its master token) alive instead of letting it
+    // expire after four idle-free hours and failing every chunk after that.
+    clientSessionKeepAlive: true,
     rowStreamHighWaterMark: options.rowStreamHighWaterMark ?? 64,
     resultPrefetch: options.resultPrefetch ?? 1,
     sfRetryMaxLoginRetries: options.loginRetries ?? 2,
