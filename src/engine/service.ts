@@ -46,6 +46,11 @@ export class EngineService {
       ),
     'run/stop': (p) => this.withSession(p.configPath, false, (s) => requestStop(s, p.runId)),
     'run/tune': (p) => this.withSession(p.configPath, p.batchSize !== undefined, (s) => tuneRun(s, p)),
+    'worker/stop': async () => {
+      const runId = this.active?.runId ?? null;
+      await this.shutdown();
+      return { runId };
+    },
   };
 
   handle<M extends EngineMethod>(method: M, params: EngineRequests[M]['params']): Promise<EngineRequests[M]['result']> {

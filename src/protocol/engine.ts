@@ -18,6 +18,8 @@ export interface EngineRequests {
     result: { runId: string; requeued: number };
   };
   'run/stop': { params: { configPath: string; runId?: string }; result: { runId: string } };
+  /** This worker finishes its chunks in flight and stops; other workers of the run go on. */
+  'worker/stop': { params: Record<string, never>; result: { runId: string | null } };
   'run/tune': {
     params: { configPath: string; runId?: string; threads?: number; batchSize?: number };
     result: { runId: string; threads: number; batchSize: number; replannedChunks: number };

@@ -76,7 +76,7 @@ export class ThawContext {
       (progress, token) =>
         new Promise<void>((resolve) => {
           let reported = 0;
-          token.onCancellationRequested(() => worker.shutdown());
+          token.onCancellationRequested(() => void worker.request('worker/stop', {}).catch(() => worker.shutdown()));
           worker.on('run/progress', (p: ProgressSnapshot) => {
             const pct = p.rowsTotal > 0 ? (100 * p.rowsLoaded) / p.rowsTotal : 0;
             progress.report({ increment: pct - reported, message: `${p.rowsLoaded.toLocaleString()} / ${p.rowsTotal.toLocaleString()} rows, ${Math.round(p.rowsPerSecond).toLocaleString()} rows/s` });
@@ -102,7 +102,7 @@ export class ThawContext {
       void vscode.window.showInformationMessage('Thaw: no migration is running in this window.');
       return;
     }
-    this.worker.shutdown();
+    await this.worker.request('worker/stop', {}).catch(() => this.worker?.shutdown());
   }
 
   private report(err: unknown): void {

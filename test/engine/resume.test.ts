@@ -78,6 +78,29 @@ describe('resume and shared runs', function () {
     assert.equal(truncations!.truncated_at, null, 'a fresh target is never truncated, and resume never truncates');
   });
 
+  it('stops after the chunks in flight on Ctrl-C, and resumes from there', async () => {
+    const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 200, parallel_threads: 2 });
+    const cli = fx.startCli(['start', '--config', config, '--json'], { group: true });
+    const runId = String((await cli.waitForEvent((e) => e.event === 'run/started')).runId);
+    await waitFor(async () => (await completedChunks(fx, runId)) >= 3, 'three completed chunks');
+    // Ctrl-C in a terminal: SIGINT to the whole process group, the worker included.
+    process.kill(-cli.child.pid!, 'SIGINT');
+    const stopped = await cli.done;
+    assert.equal(stopped.code, 1, 'the run did not finish');
+    assert.equal(stopped.events.find((e) => e.event === 'run/finished')?.status, 'stopped', 'the worker stopped cleanly, not killed');
+    const [chunks] = await fx.query<{ in_progress: string; completed: string }>(
+      `SELECT count(*) FILTER (WHERE status = 'in_progress') AS in_progress, count(*) FILTER (WHERE status = 'completed') AS completed
+       FROM migration_status.migration_chunk_status WHERE run_id = $1`,
+      [runId],
+    );
+    assert.equal(chunks!.in_progress, '0', 'the chunks in flight were finished, not left behind');
+
+    fx.setFaults({ delayMs: 0 });
+    const resumed = await fx.cli(['resume', '--config', config]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    await assertEachChunkOnce(fx, runId);
+  });
+
   it('lets two processes share one run, each chunk loaded exactly once, and takes back the chunks of a worker that dies', async () => {
     const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 200, parallel_threads: 2 });
     const first = fx.startCli(['start', '--config', config, '--json']);

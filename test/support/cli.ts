@@ -19,8 +19,9 @@ export interface CliProcess {
   done: Promise<CliResult>;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `group`: the CLI leads a process group of its own, so a test can Ctrl-C it as a terminal would. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { group?: boolean } = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.group ?? false });
   let stdout = '';
   let stderr = '';
   const events: CliResult['events'] = [];

@@ -29,7 +29,7 @@ export interface Fixture {
   /** Writes a config (overrides merged over the defaults) and returns its path. */
   writeConfig(tables: TableSpec[], overrides?: Record<string, unknown>, name?: string): Promise<string>;
   cli(args: string[]): Promise<CliResult>;
-  startCli(args: string[]): CliProcess;
+  startCli(args: string[], options?: { group?: boolean }): CliProcess;
   query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   setFaults(faults: Partial<FaultSettings>): void;
   close(): Promise<void>;
@@ -69,7 +69,7 @@ export async function createFixture(options: { demoRows?: number } = {}): Promis
       return path;
     },
     cli: (args) => runCli(args, env),
-    startCli: (args) => startCli(args, env),
+    startCli: (args, options) => startCli(args, env, options),
     async query(sql, params) {
       return (await pool.query(sql, params)).rows;
     },

@@ -77,7 +77,7 @@ export async function followRun<M extends 'run/start' | 'run/resume' | 'run/retr
     interrupts++;
     if (interrupts === 1) {
       view?.log('stopping after the chunks in flight (Ctrl-C again to abort them)');
-      client.shutdown();
+      client.request('worker/stop', {}).catch(() => client.shutdown());
     } else client.kill('SIGKILL');
   };
   process.on('SIGINT', onSigint);

@@ -38,6 +38,10 @@ process.on('message', (msg: HostMessage) => {
     .catch((err: unknown) => send({ kind: 'response', id: msg.id, error: toWire(err) }));
 });
 
+// Ctrl-C in a terminal reaches the whole process group, this worker included. The host decides
+// what it means (finish the chunks in flight, or abort) and tells the worker by disconnecting.
+process.on('SIGINT', () => undefined);
+
 process.on('disconnect', () => {
   service.shutdown().finally(() => process.exit(0));
 });
