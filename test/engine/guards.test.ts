@@ -54,6 +54,20 @@ describe('guards: refusals write nothing', function () {
     assert.equal(await statusSchemaExists(fx), false);
   });
 
+  it('exits 2 when Snowflake is unreachable at start-up, without the password in the message', async () => {
+    const closed = await freePort();
+    const config = await fx.writeConfig(
+      [DEMO_TABLE_SPEC],
+      { source: { account: 'emu', username: 'LOADER', warehouse: 'WH', database: 'ANALYTICS', password: '${env:THAW_TEST_SF_PASSWORD}', access_url: `http://127.0.0.1:${closed}` } },
+      'no-snowflake.json',
+    );
+    const result = await fx.cli(['plan', '--config', config]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /Snowflake source/);
+    assert.doesNotMatch(result.stderr, new RegExp(fx.env.THAW_TEST_SF_PASSWORD!));
+    assert.equal(await statusSchemaExists(fx), false);
+  });
+
   it('refuses incremental loads it cannot do yet instead of silently appending', async () => {
     const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, insert_only_mode: false, primary_key: ['UPDATED_AT'] }], {}, 'upsert.json');
     const result = await fx.cli(['start', '--config', config]);
