@@ -2,7 +2,7 @@
 // executes the run, since every worker follows the run's row on each heartbeat.
 import type { EngineRequests } from '../protocol/engine';
 import { RefusedError } from './errors';
-import { replanUnstartedTables } from './plan/replan';
+import { replanUnclaimedChunks } from './plan/replan';
 import { findRunFor, requireSameDefinitions } from './run/resumeRun';
 import { withClient } from './run/startRun';
 import type { Session } from './session';
@@ -46,7 +46,7 @@ export async function tuneRun(
   if (run.status === 'completed' || run.status === 'abandoned') throw new RefusedError(`run ${run.runId} is ${run.status}`, { runId: run.runId });
   const updated = await setTunables(session.pool, session.statusSchema, run.runId, { parallelThreads: params.threads, batchSize: params.batchSize });
   const replannedChunks =
-    params.batchSize !== undefined && params.batchSize !== run.batchSize ? await replanUnstartedTables(session, updated, params.batchSize) : 0;
+    params.batchSize !== undefined && params.batchSize !== run.batchSize ? await replanUnclaimedChunks(session, updated, params.batchSize) : 0;
   return { runId: run.runId, threads: updated.parallelThreads, batchSize: updated.batchSize, replannedChunks };
 }
 

@@ -118,7 +118,7 @@ describe('faults, retries and monitoring', function () {
     assert.deepEqual(table, { status: 'completed', progress: '100.0%' });
   });
 
-  it('re-plans a table not started yet when the batch size changes mid-run', async () => {
+  it('re-cuts the chunks nobody has claimed yet when the batch size changes mid-run', async () => {
     await fx.emulator.sql(`CREATE TABLE main.SECOND AS SELECT range AS ID, 'row ' || range AS NOTE FROM range(1000)`);
     const config = await fx.writeConfig(
       [
@@ -130,22 +130,34 @@ describe('faults, retries and monitoring', function () {
     fx.setFaults({ delayMs: 60 });
     const cli = fx.startCli(['start', '--config', config, '--json']);
     const runId = String((await cli.waitForEvent((e) => e.event === 'run/started')).runId);
+    let done = 0;
+    await cli.waitForEvent((e) => e.event === 'chunk/stateChanged' && e.status === 'completed' && ++done >= 2);
     const tune = await fx.cli(['tune', '--config', config, '--batch-size', '250', '--json']);
     assert.equal(tune.code, 0, tune.stderr);
     const tuned = tune.events.find((e) => e.event === 'run/tuned')!;
     assert.equal(tuned.batchSize, 250);
-    assert.equal(tuned.replannedChunks, 4, 'SECOND (1000 rows) is re-planned into 4 chunks; the started table keeps its chunks');
     fx.setFaults({ delayMs: 0 });
     assert.equal((await cli.done).code, 0);
-    const chunks = await fx.query<{ source_table: string; n: string; rows: string }>(
-      `SELECT t.source_table, count(*) AS n, sum(c.rows_loaded) AS rows FROM migration_status.migration_chunk_status c
-       JOIN migration_status.migration_table_status t USING (run_id, table_ordinal) WHERE run_id = $1 GROUP BY 1 ORDER BY 1`,
+
+    const chunks = await fx.query<{ chunk_id: number; source_table: string; rows_expected: string; rows_loaded: string; split_is_null: boolean }>(
+      `SELECT c.chunk_id, t.source_table, c.rows_expected, c.rows_loaded, c.split_is_null FROM migration_status.migration_chunk_status c
+       JOIN migration_status.migration_table_status t USING (run_id, table_ordinal) WHERE run_id = $1 ORDER BY c.chunk_id`,
       [runId],
     );
-    assert.deepEqual(chunks, [
-      { source_table: 'FACTVISITCALLPERFORMANCE_CR', n: '21', rows: '2000' },
-      { source_table: 'SECOND', n: '4', rows: '1000' },
-    ]);
+    const fact = chunks.filter((c) => c.source_table === 'FACTVISITCALLPERFORMANCE_CR' && !c.split_is_null).map((c) => Number(c.rows_expected));
+    assert.ok(fact.includes(100), 'chunks claimed before the change keep their size');
+    assert.ok(fact.includes(250), 'chunks not claimed yet were cut again with the new size');
+    // The first plan had 21 + 4 chunks; every re-cut chunk got a new id after those.
+    assert.equal(tuned.replannedChunks, chunks.filter((c) => c.chunk_id > 25).length);
+    const second = chunks.filter((c) => c.source_table === 'SECOND').map((c) => Number(c.rows_expected));
+    assert.deepEqual(second, [250, 250, 250, 250], 'a table not started yet is cut again whole');
+    assert.ok(chunks.every((c) => c.rows_loaded === c.rows_expected));
+    await assertTablesEqual(fx, SOURCE, TARGET, DEMO_COLUMNS);
+    const [t] = await fx.query<{ total_chunks: number; completed_chunks: number; total_rows: string }>(
+      `SELECT total_chunks, completed_chunks, total_rows FROM migration_status.migration_table_status WHERE run_id = $1 AND source_table = 'FACTVISITCALLPERFORMANCE_CR'`,
+      [runId],
+    );
+    assert.deepEqual([t!.completed_chunks, t!.total_rows], [t!.total_chunks, '2000'], 'the table counters follow the new cut');
   });
 
   it('lowers its threads before max_worker_memory_mb and says so', async () => {

@@ -47,6 +47,18 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '05-plan-no-snapshot': planStatement(EVERY_TYPE_TABLE, { partition: VISIT_DATE, split: ID, batchSize: 500 }),
   '05-plan-no-partition': planStatement(EVERY_TYPE_TABLE, { split: ID, batchSize: 500, snapshot: SNAPSHOT }),
   '05-plan-text-partition-timestamp-split': planStatement(EVERY_TYPE_TABLE, { partition: NAME, split: CREATED_AT, batchSize: 500 }),
+  '05-plan-replan-tails': planStatement(EVERY_TYPE_TABLE, {
+    partition: VISIT_DATE,
+    split: ID,
+    batchSize: 250,
+    snapshot: SNAPSHOT,
+    only: [
+      { partitionIsNull: false, partitionValue: '2024-01-02', splitFrom: '1500' },
+      { partitionIsNull: false, partitionValue: '2024-01-03', splitFrom: null },
+      { partitionIsNull: true, partitionValue: null, splitFrom: '10' },
+    ],
+  }),
+  '05-plan-replan-no-partition': planStatement(EVERY_TYPE_TABLE, { split: ID, batchSize: 250, only: [{ partitionIsNull: false, partitionValue: null, splitFrom: '1500' }] }),
   '06-chunk-first': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitHigh: '1500' },
   }),

@@ -287,6 +287,30 @@ describe('Snowflake source on the emulator (real snowflake-sdk)', function () {
       assert.equal(nullIds, 5);
     });
 
+    it('re-plans only the tails asked for, each starting at its split value, NULL splits left out', async () => {
+      const partition = findColumn(columns, 'DAY', 'partition_column', table('EVENTS'));
+      const split = findColumn(columns, 'ID', 'split_column', table('EVENTS'));
+      const chunks = await planChunks(source, table('EVENTS'), {
+        partition,
+        split,
+        batchSize: 2000,
+        snapshot,
+        only: [
+          { partitionIsNull: false, partitionValue: '2024-01-01', splitFrom: '6001' },
+          { partitionIsNull: true, partitionValue: null, splitFrom: null },
+        ],
+      });
+      const heavy = chunks.filter((c) => c.partitionValue === '2024-01-01');
+      assert.deepEqual(heavy.map((c) => [c.splitLow, c.splitHigh, c.rows]), [
+        ['6001', '8001', 2000],
+        ['8001', '10001', 2000],
+        ['10001', null, 2000],
+      ]);
+      const noDay = chunks.filter((c) => c.partitionIsNull);
+      assert.deepEqual(noDay.map((c) => [c.splitIsNull, c.splitLow, c.rows]), [[false, null, 7]], 'the NULL-split chunk keeps its place');
+      assert.equal(chunks.length, 4, 'the day not asked for is not planned');
+    });
+
     it('plans a table without a partition column, and a single-bucket table', async () => {
       const split = findColumn(columns, 'ID', 'split_column', table('EVENTS'));
       const chunks = await planChunks(source, table('EVENTS'), { split, batchSize: 5000 });

@@ -12,6 +12,7 @@ export {
   tableRowCountStatement,
   type ChunkStatementOptions,
   type PlanStatementOptions,
+  type PlanPart,
   type Snapshot,
   type SourceTable,
   type Statement,

@@ -3,7 +3,7 @@ import { SourceError } from '../errors';
 import type { ChunkRange, SourceColumn } from '../types/model';
 import type { SnowflakeSource } from './connection';
 import { describeTable, requireBoundaryType, toCount } from './metadata';
-import { planStatement, type Snapshot, type SourceTable } from './sql';
+import { planStatement, type PlanPart, type Snapshot, type SourceTable } from './sql';
 
 /** One row of statement 5, whichever shape (with or without a partition column) it came in. */
 export interface PlanRow {
@@ -43,6 +43,9 @@ export function parsePlanRow(row: Record<string, unknown>, partitioned: boolean)
   };
 }
 
+/** Which partition a plan row, a chunk or a plan part belongs to. */
+const partKey = (p: { partitionIsNull: boolean; partitionValue: string | null }) => (p.partitionIsNull ? 'null' : `value:${p.partitionValue ?? ''}`);
+
 /**
  * Within each partition value, bucket k covers [its SPLIT_LOW, bucket k+1's SPLIT_LOW); the first
  * bucket is unbounded below and the last unbounded above, so rows with split values outside what
@@ -52,7 +55,7 @@ export function chunkRangesFromPlanRows(rows: readonly PlanRow[]): ChunkRange[] 
   const partitions = new Map<string, PlanRow[]>();
   for (const row of rows) {
     if (row.rows === 0) continue;
-    const key = row.partitionIsNull ? 'null' : `value:${row.partitionValue ?? ''}`;
+    const key = partKey(row);
     const group = partitions.get(key) ?? [];
     group.push(row);
     partitions.set(key, group);
@@ -89,6 +92,17 @@ export interface PlanChunksOptions {
   split: SourceColumn;
   batchSize: number;
   snapshot?: Snapshot;
+  /** Plan only these parts (see PlanStatementOptions.only). */
+  only?: readonly PlanPart[];
+}
+
+/** A part planned from a split value on starts there, not unbounded below. */
+function startAtSplitFrom(chunks: ChunkRange[], only: readonly PlanPart[]): ChunkRange[] {
+  const from = new Map(only.map((p) => [partKey(p), p.splitFrom]));
+  return chunks.map((c) => {
+    const splitFrom = from.get(partKey(c)) ?? null;
+    return !c.splitIsNull && c.splitLow === null && splitFrom !== null ? { ...c, splitLow: splitFrom } : c;
+  });
 }
 
 /** Runs the plan statement for one table and returns its chunks with exact row counts. */
@@ -101,7 +115,9 @@ export async function planChunks(source: SnowflakeSource, table: SourceTable, op
     batchSize: options.batchSize,
     ...(partition ? { partition } : {}),
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(options.only ? { only: options.only } : {}),
   });
   const rows = await source.execute<Record<string, unknown>>(sql, binds, { table: describeTable(table) });
-  return chunkRangesFromPlanRows(rows.map((row) => parsePlanRow(row, partition !== undefined)));
+  const chunks = chunkRangesFromPlanRows(rows.map((row) => parsePlanRow(row, partition !== undefined)));
+  return options.only ? startAtSplitFrom(chunks, options.only) : chunks;
 }

@@ -84,6 +84,41 @@ export interface PlanStatementOptions {
   split: SourceColumn;
   batchSize: number;
   snapshot?: Snapshot;
+  /**
+   * Plan only these parts of the table (a re-plan of chunks not started yet): one partition
+   * value each (ignored without a partition column), from a split value on (null: all of it).
+   * NULL split values are left out: their chunk does not depend on the batch size.
+   */
+  only?: readonly PlanPart[];
+}
+
+export interface PlanPart {
+  partitionIsNull: boolean;
+  partitionValue: string | null;
+  splitFrom: string | null;
+}
+
+/** The WHERE of the "V" scan for a partial plan, and its binds. */
+function partsFilter(options: PlanStatementOptions): { where: string; binds: string[] } {
+  if (!options.only) return { where: '', binds: [] };
+  if (options.only.length === 0) throw new Error('planStatement: `only` names no part of the table');
+  const { partition, split } = options;
+  const binds: string[] = [];
+  const cast = (column: SourceColumn, value: string) => {
+    binds.push(value);
+    return `CAST(? AS ${boundaryCastType(column)})`;
+  };
+  const parts = options.only.map((part) => {
+    const conditions: string[] = [];
+    if (partition) {
+      conditions.push(
+        part.partitionIsNull ? `${quoteIdent(partition.name)} IS NULL` : `${quoteIdent(partition.name)} = ${cast(partition, part.partitionValue ?? '')}`,
+      );
+    }
+    if (part.splitFrom !== null) conditions.push(`${quoteIdent(split.name)} >= ${cast(split, part.splitFrom)}`);
+    return conditions.length > 0 ? `(${conditions.join(' AND ')})` : 'TRUE';
+  });
+  return { where: ` WHERE ${quoteIdent(split.name)} IS NOT NULL AND (${parts.join(' OR ')})`, binds };
 }
 
 /**
@@ -95,6 +130,7 @@ export function planStatement(table: SourceTable, options: PlanStatementOptions)
   const { partition, split, batchSize } = options;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new Error(`invalid batch size ${batchSize}`);
   const ref = tableReference(table, options.snapshot);
+  const filter = partsFilter(options);
   const s = quoteIdent(split.name);
   const splitLow = `${boundaryText(split, 'MIN("S")')} AS "SPLIT_LOW"`;
   const running = 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
@@ -104,7 +140,7 @@ export function planStatement(table: SourceTable, options: PlanStatementOptions)
     return {
       sql: [
         `WITH "V" AS (`,
-        `  SELECT ${p} AS "P", ${s} AS "S", COUNT(*) AS "N" FROM ${ref} GROUP BY 1, 2`,
+        `  SELECT ${p} AS "P", ${s} AS "S", COUNT(*) AS "N" FROM ${ref}${filter.where} GROUP BY 1, 2`,
         `), "B" AS (`,
         `  SELECT "P", "S", "N",`,
         `         FLOOR((SUM("N") OVER (PARTITION BY "P" ORDER BY "S" ${running}) - "N") / ?) AS "BUCKET"`,
@@ -116,13 +152,13 @@ export function planStatement(table: SourceTable, options: PlanStatementOptions)
         `SELECT ${partitionText}, "P" IS NULL, -1, NULL, SUM("N") FROM "V" WHERE "S" IS NULL GROUP BY "P"`,
         `ORDER BY 2, 1, 3`,
       ].join('\n'),
-      binds: [String(batchSize)],
+      binds: [...filter.binds, String(batchSize)],
     };
   }
   return {
     sql: [
       `WITH "V" AS (`,
-      `  SELECT ${s} AS "S", COUNT(*) AS "N" FROM ${ref} GROUP BY 1`,
+      `  SELECT ${s} AS "S", COUNT(*) AS "N" FROM ${ref}${filter.where} GROUP BY 1`,
       `), "B" AS (`,
       `  SELECT "S", "N",`,
       `         FLOOR((SUM("N") OVER (ORDER BY "S" ${running}) - "N") / ?) AS "BUCKET"`,
@@ -134,7 +170,7 @@ export function planStatement(table: SourceTable, options: PlanStatementOptions)
       `SELECT -1, NULL, SUM("N") FROM "V" WHERE "S" IS NULL`,
       `ORDER BY 1`,
     ].join('\n'),
-    binds: [String(batchSize)],
+    binds: [...filter.binds, String(batchSize)],
   };
 }
 
