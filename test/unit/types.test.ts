@@ -130,7 +130,7 @@ describe('render expressions', () => {
     ['VARIANT', E('TO_JSON("C")')],
     ['OBJECT', E('TO_JSON("C")')],
     ['ARRAY', E('TO_JSON("C")')],
-    ['BINARY', `CHR(92) || CHR(92) || 'x' || HEX_ENCODE("C")`],
+    ['BINARY', `CHR(92) || CHR(92) || 'x' || TO_VARCHAR("C", 'HEX')`],
   ];
   for (const [type, v] of cases) {
     it(`v(${type}) is the catalog's expression`, () => {

@@ -317,13 +317,24 @@ function readCall(tokens: readonly Token[], open: number): Call {
 
 const REWRITTEN_CALLS = new Set(['TO_VARCHAR', 'TO_CHAR', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'SYSTIMESTAMP', 'GETDATE', 'SYSDATE', 'CURRENT_DATE', 'TO_JSON', 'PARSE_JSON', 'CAST', 'TRY_CAST']);
 
+const BINARY_FORMATS: Record<string, (arg: string) => string> = {
+  HEX: (a) => `upper(hex(${a}))`,
+  BASE64: (a) => `to_base64(${a})`,
+  'UTF-8': (a) => `decode(${a})`,
+  UTF8: (a) => `decode(${a})`,
+};
+
 function rewriteCall(name: string, args: Token[][], sub: (arg: Token[]) => string): string | null {
   switch (name) {
     case 'TO_VARCHAR':
     case 'TO_CHAR': {
       const format = args[1];
       if (args.length === 1) return `sf_to_varchar(${sub(args[0]!)})`;
-      if (args.length === 2 && format?.length === 1 && format[0]!.kind === 'string') return formatDatetimeSql(sub(args[0]!), format[0]!.value);
+      if (args.length === 2 && format?.length === 1 && format[0]!.kind === 'string') {
+        // TO_VARCHAR(<binary>, 'HEX' | 'BASE64' | 'UTF-8'): Snowflake's binary-to-text formats.
+        const binary = BINARY_FORMATS[format[0]!.value.toUpperCase()];
+        return binary ? binary(sub(args[0]!)) : formatDatetimeSql(sub(args[0]!), format[0]!.value);
+      }
       throw new SqlSyntaxError(`${name} supports one argument or a literal datetime format`);
     }
     case 'CURRENT_TIMESTAMP':

@@ -52,7 +52,9 @@ export function renderValue(column: SourceColumn): string {
     case 'ARRAY':
       return escapeCopyText(`TO_JSON(${c})`);
     case 'BINARY':
-      return `${BACKSLASH} || ${BACKSLASH} || 'x' || HEX_ENCODE(${c})`;
+      // TO_VARCHAR(binary, 'HEX') is Snowflake's documented binary-to-hex; HEX_ENCODE takes text
+      // and could encode the binary's own text form a second time.
+      return `${BACKSLASH} || ${BACKSLASH} || 'x' || TO_VARCHAR(${c}, 'HEX')`;
   }
 }
 
