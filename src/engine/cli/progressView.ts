@@ -73,11 +73,14 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     };
   }
   let lastPrint = 0;
+  let printedDone = false;
   return {
     update(p) {
       const now = Date.now();
-      if (now - lastPrint < 5000 && p.rowsLoaded < p.rowsTotal) return;
+      const done = p.rowsLoaded >= p.rowsTotal;
+      if (done ? printedDone : now - lastPrint < 5000) return;
       lastPrint = now;
+      printedDone = done;
       const f = fields(p);
       const pct = p.rowsTotal > 0 ? ((100 * p.rowsLoaded) / p.rowsTotal).toFixed(1) : '0.0';
       stream.write(
