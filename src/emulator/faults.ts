@@ -93,16 +93,7 @@ export class FaultInjector {
   }
 
   shouldDrop(): boolean {
-    if (this.settings.dropNext > 0) {
-      this.settings.dropNext--;
-      this.counters.drops++;
-      return true;
-    }
-    if (this.settings.dropRate > 0 && this.random() < this.settings.dropRate) {
-      this.counters.drops++;
-      return true;
-    }
-    return false;
+    return this.fires('dropNext', 'dropRate', 'drops');
   }
 
   delayMs(): number {
@@ -111,16 +102,20 @@ export class FaultInjector {
   }
 
   shouldFailChunk(): boolean {
-    if (this.settings.failNextChunks > 0) {
-      this.settings.failNextChunks--;
-      this.counters.chunkFailures++;
-      return true;
+    return this.fires('failNextChunks', 'chunkFailRate', 'chunkFailures');
+  }
+
+  /** A fault with a "next N" switch and a rate: the N come first, then chance. */
+  private fires(next: 'dropNext' | 'failNextChunks', rate: 'dropRate' | 'chunkFailRate', counter: 'drops' | 'chunkFailures'): boolean {
+    let fired: boolean;
+    if (this.settings[next] > 0) {
+      this.settings[next]--;
+      fired = true;
+    } else {
+      fired = this.settings[rate] > 0 && this.random() < this.settings[rate];
     }
-    if (this.settings.chunkFailRate > 0 && this.random() < this.settings.chunkFailRate) {
-      this.counters.chunkFailures++;
-      return true;
-    }
-    return false;
+    if (fired) this.counters[counter]++;
+    return fired;
   }
 
   /** The failure to answer this query with, if any. */
