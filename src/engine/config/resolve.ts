@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   max_worker_memory_mb: number;
   max_attempts: number;
   retry_delay_seconds: number;
+  worker_heartbeat_timeout_seconds: number;
+  target_outage_seconds: number;
   consistent_snapshot: boolean;
   tables: ResolvedTable[];
 }
@@ -116,6 +118,8 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       max_worker_memory_mb: config.max_worker_memory_mb,
       max_attempts: config.max_attempts,
       retry_delay_seconds: config.retry_delay_seconds,
+      worker_heartbeat_timeout_seconds: config.worker_heartbeat_timeout_seconds,
+      target_outage_seconds: config.target_outage_seconds,
       consistent_snapshot: config.consistent_snapshot,
       tables,
     },

@@ -213,6 +213,21 @@ export const configSchema = z
       .max(3600)
       .default(5)
       .meta({ title: 'Retry delay (s)', description: 'Wait after a chunk’s first transient failure; doubled per further attempt, at most 5 minutes.' }),
+    worker_heartbeat_timeout_seconds: z
+      .int()
+      .min(5)
+      .max(3600)
+      .default(30)
+      .meta({
+        title: 'Worker heartbeat timeout (s)',
+        description: 'A worker silent for this long is dead: another worker takes back its chunks. Workers on this host whose process is gone are found at once.',
+      }),
+    target_outage_seconds: z
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(60)
+      .meta({ title: 'Target outage (s)', description: 'How long a worker waits for PostgreSQL to answer again before the run stops with exit 1.' }),
     consistent_snapshot: z
       .boolean()
       .default(true)

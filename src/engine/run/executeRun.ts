@@ -47,10 +47,6 @@ export interface ExecuteOptions {
   /** Aborted to give up at once: chunks in flight roll back. */
   abortSignal: AbortSignal;
   tickMs?: number;
-  /** A worker whose heartbeat is older than this is dead, and its chunks are taken back. */
-  deadAfterMs?: number;
-  /** How long the status tables may be unreachable before the run gives up (exit 1). */
-  outageLimitMs?: number;
 }
 
 export interface ExecuteResult {
@@ -110,7 +106,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   };
 
   // The status tables can be out of reach for a moment (a failover, a network blip): the run
-  // waits for them rather than ending, up to outageLimitMs.
+  // waits for them rather than ending, up to target_outage_seconds.
   let outageSince: number | undefined;
   let lastOutageLog = 0;
   const tolerate = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
@@ -122,7 +118,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     } catch (err) {
       const now = Date.now();
       outageSince ??= now;
-      if (now - outageSince > (options.outageLimitMs ?? 60_000)) throw err;
+      if (now - outageSince > config.target_outage_seconds * 1000) throw err;
       if (now - lastOutageLog >= 10_000) {
         lastOutageLog = now;
         log('warn', `${what} failed, trying again: ${errorMessage(err)}`);
@@ -222,7 +218,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
       lastReclaim = now;
       const reclaimed = await reclaimDeadWorkers(pool, schema, {
         runId,
-        heartbeatTimeoutMs: options.deadAfterMs ?? 30_000,
+        heartbeatTimeoutMs: config.worker_heartbeat_timeout_seconds * 1000,
         host,
         isPidAlive,
         maxAttempts: policy.maxAttempts,
