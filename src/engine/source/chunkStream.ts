@@ -5,6 +5,7 @@ import { DataError, type ErrorContext } from '../errors';
 import type { ChunkRange, SourceColumn } from '../types/model';
 import type { SnowflakeSource } from './connection';
 import { describeTable } from './metadata';
+import { findNuls } from './nulCharacters';
 import { chunkStatement, type Snapshot, type SourceTable } from './sql';
 
 /** What to do with U+0000, which PostgreSQL text cannot hold: fail the chunk, or drop the character. */
@@ -103,14 +104,14 @@ export function streamChunk(source: SnowflakeSource, options: StreamChunkOptions
   let stream: ChunkLineStream;
   const toLine = (row: unknown): string => {
     const line = (row as { ROW: string }).ROW;
-    if (!line.includes('\0')) return line;
+    const nuls = findNuls(line, columns);
+    if (!nuls) return line;
     if (options.onNul === 'strip') {
-      stream.strippedNuls += line.split('\0').length - 1;
-      return line.replaceAll('\0', '');
+      stream.strippedNuls += nuls.count;
+      return nuls.stripped;
     }
-    const fields = line.split('\t');
-    const column = columns[fields.findIndex((f) => f.includes('\0'))]?.name;
-    const key = fields[keyIndex] ?? '';
+    const column = columns[nuls.field]?.name;
+    const key = line.split('\t')[keyIndex] ?? '';
     throw new DataError(`a ${column ?? 'value'} value contains the NUL character (U+0000), which PostgreSQL text cannot hold (on_nul "strip" would drop it)`, {
       ...context,
       ...(column ? { column } : {}),
