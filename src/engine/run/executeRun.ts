@@ -233,12 +233,12 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
 
 
   let lastTick = Date.now();
-  let progress = await tick();
+  await tick();
   try {
     while (!stopping && !options.stopSignal.aborted && !options.abortSignal.aborted) {
       if (Date.now() - lastTick >= tickMs) {
         lastTick = Date.now();
-        progress = (await tolerate('heartbeat', async () => (await recordPending(), tick()))) ?? progress;
+        await tolerate('heartbeat', async () => (await recordPending(), tick()));
         continue;
       }
       if (inFlight.size < limit.concurrency && outageSince === undefined) {
@@ -260,7 +260,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
     await markWorkerStopped(pool, schema, workerId).catch(() => undefined);
   }
 
-  progress = await report(Date.now(), currentRssMb());
+  const progress = await report(Date.now(), currentRssMb());
   // Tables completed by a worker that died before adding their primary key.
   for (const record of await getRunTables(pool, schema, runId)) {
     const table = tables.get(record.tableOrdinal);
