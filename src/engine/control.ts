@@ -4,8 +4,7 @@ import type { EngineRequests } from '../protocol/engine';
 import { RefusedError } from './errors';
 import { replanUnclaimedChunks } from './plan/replan';
 import { findRunFor, requireSameDefinitions } from './run/resumeRun';
-import { withClient } from './run/startRun';
-import type { Session } from './session';
+import { withClient, type Session } from './session';
 import {
   abandonRun,
   getRunProgress,

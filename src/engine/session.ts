@@ -68,3 +68,21 @@ export async function openSession(configPath: string, options: OpenSessionOption
     },
   };
 }
+
+/** A pooled client for work that needs one session (transactions); broken ones are not reused. */
+export async function withClient<T>(session: Session, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await session.pool.connect();
+  // The failing query reports a broken connection; the client's own 'error' event must not end the process.
+  const onBrokenConnection = () => undefined;
+  client.on('error', onBrokenConnection);
+  let failed = false;
+  try {
+    return await use(client);
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    client.off('error', onBrokenConnection);
+    client.release(failed);
+  }
+}

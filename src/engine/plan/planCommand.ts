@@ -2,10 +2,10 @@
 // and reports tables, chunks, rows, type decisions and an estimate from earlier runs' speed.
 import type { PlanReport, TablePlanReport } from '../../protocol/engine';
 import { RefusedError } from '../errors';
-import type { Session } from '../session';
+import { withClient, type Session } from '../session';
 import { abandonRun, findOpenRun, getRunTables, listRuns, statusSchemaExists } from '../state';
 import { tableExists } from '../target';
-import { storePlan, withClient } from '../run/startRun';
+import { storePlan } from '../run/startRun';
 import { planRun, type PlannedTable } from './planRun';
 
 async function tableReport(session: Session, t: PlannedTable): Promise<TablePlanReport> {

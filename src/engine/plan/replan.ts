@@ -13,8 +13,8 @@ import {
   type ChunkRecord,
   type RunRecord,
 } from '../state';
-import { loadRunTables, withClient } from '../run/startRun';
-import type { Session } from '../session';
+import { loadRunTables } from '../run/startRun';
+import { withClient, type Session } from '../session';
 
 /** Long enough for one aggregated plan query; lapses by itself if this process dies. */
 const HOLD_SECONDS = 600;

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import pLimit from 'p-limit';
 import type { EngineEvents } from '../../protocol/engine';
 import { errorMessage } from '../errors';
-import type { Session } from '../session';
+import { withClient, type Session } from '../session';
 import type { Snapshot } from '../source';
 import {
   claimChunk,
@@ -32,7 +32,6 @@ import { recordFailure, runChunkTask } from './chunkTask';
 import { currentRssMb, MemoryGuard } from './memoryGuard';
 import { RateWindow } from './rate';
 import type { RunTable } from './runTables';
-import { withClient } from './startRun';
 
 export type Emit = <E extends keyof EngineEvents>(event: E, data: EngineEvents[E]) => void;
 

@@ -2,13 +2,12 @@
 // an unfinished run of the same config, a non-empty target without truncate_onstart or --append,
 // a truncation while another open run loads into that table, target columns that do not fit.
 // Only then are the status tables, the run and the target tables written.
-import type pg from 'pg';
 import type { ResolvedTable } from '../config';
 import type { ColumnMapping } from '../types/model';
 import { RefusedError } from '../errors';
 import { planRun, type PlannedRun } from '../plan/planRun';
 import type { PreparedRun } from '../service';
-import type { Session } from '../session';
+import { withClient, type Session } from '../session';
 import {
   applyStatusSchema,
   createRun,
@@ -55,24 +54,6 @@ async function checkTargets(session: Session, append: boolean, hasStatus: boolea
     states.set(table.name, { exists, empty });
   }
   return states;
-}
-
-/** A pooled client for work that needs one session (transactions); broken ones are not reused. */
-export async function withClient<T>(session: Session, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await session.pool.connect();
-  // The failing query reports a broken connection; the client's own 'error' event must not end the process.
-  const onBrokenConnection = () => undefined;
-  client.on('error', onBrokenConnection);
-  let failed = false;
-  try {
-    return await use(client);
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    client.off('error', onBrokenConnection);
-    client.release(failed);
-  }
 }
 
 /** Writes the plan as a `pending` run (creating the status tables if needed); returns its id. */
