@@ -1,31 +1,55 @@
 // The one message protocol between a host (the CLI, the VS Code extension) and the engine worker
-// process. Requests carry an id and get exactly one response; events flow from the worker at any
-// time. Every message is a plain JSON-serialisable object sent over the Node IPC channel.
+// process (protocol v2). Requests carry an id and get exactly one response; events flow from the
+// worker at any time. Every message is a plain JSON-serialisable object sent over the Node IPC
+// channel.
+//
+// Requests and events are declared as values (as rust-analyzer's lsp_ext.ts declares its
+// messages), so the client, the worker and every host are type-checked against one list without
+// casts. This file sits at the bottom of the import graph: the engine and the views import it; it
+// imports nothing but its sibling protocol modules.
+import type { ChunkState, RunState, TableState, WorkerState } from './states';
 
-import type { ChunkState, RunState, TableState } from '../engine/state/states';
+// ---------------------------------------------------------------------------------------------
+// Descriptors
 
-export type RunStatus = RunState;
-export type TableStatus = TableState;
-export type ChunkStatus = ChunkState;
-
-/** What the host asks of the worker. `env` carries secrets the host resolved (SecretStorage). */
-export interface EngineRequests {
-  'run/plan': { params: { configPath: string }; result: PlanReport };
-  'run/start': { params: { configPath: string; append?: boolean }; result: { runId: string } };
-  'run/resume': { params: { configPath: string; runId?: string }; result: { runId: string } };
-  'run/retry': {
-    params: { configPath: string; runId?: string; chunkId?: number; table?: string; queueOnly?: boolean };
-    result: { runId: string; requeued: number };
-  };
-  'run/stop': { params: { configPath: string; runId?: string }; result: { runId: string } };
-  /** This worker finishes its chunks in flight and stops; other workers of the run go on. */
-  'worker/stop': { params: Record<string, never>; result: { runId: string | null } };
-  'run/tune': {
-    params: { configPath: string; runId?: string; threads?: number; batchSize?: number };
-    result: { runId: string; threads: number; batchSize: number; replannedChunks: number };
-  };
+/** A request: `P` is what the host sends, `R` what the worker answers. */
+export interface RequestType<P, R> {
+  readonly method: string;
+  /** Never set: carries the types for inference. */
+  readonly __types?: (p: P) => R;
 }
-export type EngineMethod = keyof EngineRequests;
+
+/** An event: `D` is its data. */
+export interface EventType<D> {
+  readonly event: string;
+  /** Never set: carries the type for inference. */
+  readonly __type?: (d: D) => void;
+}
+
+function request<P, R>(method: string): RequestType<P, R> {
+  return Object.freeze({ method });
+}
+
+function event<D>(name: string): EventType<D> {
+  return Object.freeze({ event: name });
+}
+
+export type ParamsOf<T> = T extends RequestType<infer P, unknown> ? P : never;
+export type ResultOf<T> = T extends RequestType<unknown, infer R> ? R : never;
+export type DataOf<T> = T extends EventType<infer D> ? D : never;
+
+// ---------------------------------------------------------------------------------------------
+// Shapes
+
+/** Which config a request acts on: every request that touches a database names one. */
+export interface ConfigRef {
+  configPath: string;
+}
+
+/** A run of that config; omitted: the newest unfinished run of the config. */
+export interface RunRef extends ConfigRef {
+  runId?: string;
+}
 
 export interface ColumnDecision {
   source: string;
@@ -37,6 +61,7 @@ export interface ColumnDecision {
 }
 
 export interface TablePlanReport {
+  tableOrdinal: number;
   sourceTable: string;
   target: string;
   rows: number;
@@ -60,45 +85,126 @@ export interface PlanReport {
   estimateBasis: string;
 }
 
+export type ChunkCounts = Record<ChunkState, number>;
+
+/** A run as the views list it: one row of `runs/list`. */
+export interface RunSummary {
+  runId: string;
+  configHash: string;
+  configPath: string | null;
+  status: RunState;
+  stopRequested: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Target schemas of its tables, distinct, in table order. */
+  targetSchemas: string[];
+  parallelThreads: number;
+  batchSize: number;
+  rowsTotal: number;
+  rowsLoaded: number;
+  chunksTotal: number;
+  chunks: ChunkCounts;
+  /** percentDone(rowsLoaded, rowsTotal) from ./progress. */
+  percent: number;
+  /** rowsPerSecond() from ./progress, from the status tables; 0 when not running. */
+  rowsPerSecond: number;
+  /** null when the run is not running or the rate is not known yet. */
+  etaSeconds: number | null;
+  /** Workers heartbeating this run now. */
+  liveWorkers: number;
+  error: string | null;
+}
+
+export interface TableSummary {
+  runId: string;
+  tableOrdinal: number;
+  sourceTable: string;
+  targetSchema: string;
+  targetTable: string;
+  status: TableState;
+  totalChunks: number;
+  chunks: ChunkCounts;
+  rowsTotal: number;
+  rowsLoaded: number;
+  percent: number;
+  /** Rows whose U+0000 characters were stripped (on_nul_character: "strip"). */
+  nulStrippedRows: number;
+  /** Column decisions' warnings and load warnings (e.g. a primary key that could not be added). */
+  warnings: string[];
+  error: string | null;
+}
+
+/** Chunks of one table that share a partition value and a state. */
+export interface ChunkGroup {
+  runId: string;
+  tableOrdinal: number;
+  /** The partition value as text; null for the NULL partition or a table without partition column. */
+  partitionValue: string | null;
+  partitionIsNull: boolean;
+  status: ChunkState;
+  chunks: number;
+  rowsExpected: number;
+  rowsLoaded: number;
+  /** Lowest and highest chunk id in the group. */
+  firstChunkId: number;
+  lastChunkId: number;
+}
+
+export interface ChunkDetail {
+  runId: string;
+  tableOrdinal: number;
+  chunkId: number;
+  status: ChunkState;
+  partitionValue: string | null;
+  partitionIsNull: boolean;
+  splitLow: string | null;
+  splitHigh: string | null;
+  splitIsNull: boolean;
+  attempts: number;
+  rowsExpected: number;
+  rowsLoaded: number | null;
+  workerId: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  lastError: string | null;
+  /** PostgreSQL SQLSTATE or Snowflake error code of the last failure. */
+  errorCode: string | null;
+}
+
+export interface Page<T> {
+  total: number;
+  offset: number;
+  items: T[];
+}
+
+export interface WorkerSummary {
+  workerId: string;
+  runId: string;
+  host: string;
+  pid: number;
+  status: WorkerState;
+  threads: number | null;
+  rssMb: number | null;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
 export interface ProgressSnapshot {
   runId: string;
   rowsTotal: number;
   rowsLoaded: number;
+  bytesLoaded: number;
   chunksTotal: number;
-  chunks: Record<ChunkStatus, number>;
-  /** Rows per second over the last few seconds of this worker. */
+  chunks: ChunkCounts;
+  /** From the status tables (./progress rowsPerSecond): every worker of the run counts. */
   rowsPerSecond: number;
   etaSeconds: number | null;
   threadsDesired: number;
   threadsEffective: number;
+  batchSize: number;
   rssMb: number;
   peakRssMb: number;
-}
-
-export interface EngineEvents {
-  'run/started': { runId: string; configHash: string; tables: number; chunks: number; rows: number; resumed: boolean };
-  'run/finished': { runId: string; status: RunStatus; rowsLoaded: number; failedChunks: number; seconds: number; peakRssMb: number };
-  'table/stateChanged': { runId: string; table: string; status: TableStatus };
-  'chunk/stateChanged': {
-    runId: string;
-    table: string;
-    chunkId: number;
-    status: ChunkStatus;
-    attempts: number;
-    rows?: number;
-    error?: string;
-  };
-  'run/progress': ProgressSnapshot;
-  'worker/memory': { rssMb: number; limitMb: number; threads: number; action: 'lowered' | 'raised' };
-  log: { level: 'debug' | 'info' | 'warn' | 'error'; message: string; context?: Record<string, string | number | undefined> };
-}
-export type EngineEventName = keyof EngineEvents;
-
-export interface RequestMessage<M extends EngineMethod = EngineMethod> {
-  kind: 'request';
-  id: number;
-  method: M;
-  params: EngineRequests[M]['params'];
 }
 
 /** An error as it crosses the process boundary: enough for the host to report it and pick an exit code. */
@@ -108,17 +214,129 @@ export interface WireError {
   /** 2 when nothing could start (bad input, unreachable database), 1 otherwise. */
   exitCode: 1 | 2;
   context?: Record<string, string | number | undefined>;
+  /** Config problems, each with its JSON path and 1-based line, so an editor can open the spot. */
+  issues?: Array<{ path: string; message: string; line?: number; column?: number }>;
 }
 
-export type ResponseMessage<M extends EngineMethod = EngineMethod> =
-  | { kind: 'response'; id: number; result: EngineRequests[M]['result'] }
-  | { kind: 'response'; id: number; error: WireError };
+export type Health = 'ok' | 'warning' | 'error' | 'stopped';
 
-export interface EventMessage<E extends EngineEventName = EngineEventName> {
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+export const Requests = {
+  /** Plans without moving data; the plan is stored and `run/start` begins it. */
+  plan: request<ConfigRef, PlanReport>('run/plan'),
+  /** Starts a new run in this worker; answered once the run exists, its end is `run/finished`. */
+  start: request<ConfigRef & { append?: boolean }, { runId: string }>('run/start'),
+  resume: request<RunRef, { runId: string }>('run/resume'),
+  /** Re-queues failed chunks (one, a table's, or all) and, unless queueOnly, runs them. */
+  retry: request<RunRef & { chunkId?: number; tableOrdinal?: number; table?: string; queueOnly?: boolean }, { runId: string; requeued: number }>(
+    'run/retry',
+  ),
+  /** Every worker of the run finishes its chunks in flight and stops (through the status tables). */
+  stop: request<RunRef, { runId: string }>('run/stop'),
+  /** Closes a run for good. */
+  abandon: request<RunRef, { runId: string }>('run/abandon'),
+  tune: request<RunRef & { threads?: number; batchSize?: number }, { runId: string; threads: number; batchSize: number; replannedChunks: number }>(
+    'run/tune',
+  ),
+
+  /** Runs newest first, with progress; of one config, or every run in its status schema. */
+  listRuns: request<ConfigRef & { allConfigs?: boolean; limit?: number }, RunSummary[]>('runs/list'),
+  /** The tables of a run, with progress. */
+  listTables: request<ConfigRef & { runId: string }, TableSummary[]>('run/tables'),
+  /** A table's chunks grouped by partition value and state, in partition order. */
+  chunkGroups: request<ConfigRef & { runId: string; tableOrdinal: number }, ChunkGroup[]>('table/chunkGroups'),
+  /** Chunks of a run filtered by table, state and partition, in chunk order, paged. */
+  listChunks: request<
+    ConfigRef & { runId: string; tableOrdinal?: number; status?: ChunkState; partitionValue?: string | null; offset?: number; limit?: number },
+    Page<ChunkDetail>
+  >('run/chunks'),
+  listWorkers: request<ConfigRef & { runId: string }, WorkerSummary[]>('run/workers'),
+
+  /** This worker finishes its chunks in flight and stops executing; other workers of the run go on. */
+  workerStop: request<Record<string, never>, { runId: string | null }>('worker/stop'),
+  /** This worker rolls back its chunks in flight now; the run can be resumed. */
+  workerAbort: request<Record<string, never>, { runId: string | null }>('worker/abort'),
+  /**
+   * Environment the worker reads `${env:NAME}` references from, on top of its own: how a host that
+   * keeps secrets (VS Code's SecretStorage) hands them over without writing them anywhere.
+   */
+  workerSetEnv: request<{ env: Record<string, string> }, { names: string[] }>('worker/setEnv'),
+} as const;
+
+export type RequestDescriptor = (typeof Requests)[keyof typeof Requests];
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+export const Events = {
+  runStarted: event<{ runId: string; configPath: string; configHash: string; tables: number; chunks: number; rows: number; resumed: boolean }>(
+    'run/started',
+  ),
+  /** The run as the status tables say it is when this worker stops executing it. */
+  runFinished: event<{
+    runId: string;
+    status: RunState;
+    rowsLoaded: number;
+    rowsTotal: number;
+    /** Rows this worker loaded in this invocation: what `seconds` and the final rate are about. */
+    rowsLoadedHere: number;
+    failedChunks: number;
+    seconds: number;
+    peakRssMb: number;
+    /** Why the run stopped, when it stopped on an error. */
+    error?: string;
+  }>('run/finished'),
+  tableStateChanged: event<{ runId: string; tableOrdinal: number; sourceTable: string; status: TableState }>('table/stateChanged'),
+  /** Every chunk state change this worker causes: claims, completions, failures, reclaims. */
+  chunkStateChanged: event<{
+    runId: string;
+    tableOrdinal: number;
+    chunkId: number;
+    status: ChunkState;
+    attempts: number;
+    rows?: number;
+    error?: string;
+    errorCode?: string;
+  }>('chunk/stateChanged'),
+  runProgress: event<ProgressSnapshot>('run/progress'),
+  runTuned: event<{ runId: string; threads: number; batchSize: number; at: string }>('run/tuned'),
+  workerMemory: event<{ rssMb: number; limitMb: number; threads: number; action: 'lowered' | 'raised' }>('worker/memory'),
+  /** The worker's health: what a status bar shows. */
+  workerStatus: event<{ health: Health; runId: string | null; pid: number; message?: string }>('worker/status'),
+  log: event<{ level: 'debug' | 'info' | 'warn' | 'error'; message: string; context?: Record<string, string | number | undefined> }>('log'),
+} as const;
+
+export type EventDescriptor = (typeof Events)[keyof typeof Events];
+
+// ---------------------------------------------------------------------------------------------
+// Wire messages
+
+export interface RequestMessage {
+  kind: 'request';
+  id: number;
+  method: string;
+  params: unknown;
+}
+
+export type ResponseMessage = { kind: 'response'; id: number; result: unknown } | { kind: 'response'; id: number; error: WireError };
+
+export interface EventMessage {
   kind: 'event';
-  event: E;
-  data: EngineEvents[E];
+  event: string;
+  data: unknown;
 }
 
 export type WorkerMessage = ResponseMessage | EventMessage;
 export type HostMessage = RequestMessage;
+
+/** Builds the wire form of an event; `data` is checked against the descriptor. */
+export function eventMessage<E extends EventDescriptor>(e: E, data: DataOf<E>): EventMessage {
+  return { kind: 'event', event: e.event, data };
+}
+
+/** Looks up a request descriptor by its wire method (the worker's dispatch). */
+export function requestByMethod(method: string): RequestDescriptor | undefined {
+  return Object.values(Requests).find((r) => r.method === method);
+}
