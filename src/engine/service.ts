@@ -5,7 +5,7 @@ import { RefusedError } from './errors';
 import { executeRun, type Emit } from './run/executeRun';
 import { openSession, type Session } from './session';
 import { planAndReport } from './plan/planCommand';
-import { prepareNewRun } from './run/startRun';
+import { prepareNewRun, recordRunFailure } from './run/startRun';
 import { prepareResume } from './run/resumeRun';
 import { requestStop, tuneRun } from './control';
 import type { RunTable } from './run/runTables';
@@ -18,6 +18,13 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
+/** A target table `truncate_onstart` emptied as the run started. */
+export interface Truncation {
+  /** `target_schema.target_table`. */
+  table: string;
+  rows: number;
+}
+
 export interface PreparedRun {
   runId: string;
   tables: Map<number, RunTable>;
@@ -25,6 +32,7 @@ export interface PreparedRun {
   chunks: number;
   rows: number;
   resumed: boolean;
+  truncated?: Truncation[];
 }
 
 export class EngineService {
@@ -34,10 +42,10 @@ export class EngineService {
 
   private readonly handlers: { [M in EngineMethod]: (params: EngineRequests[M]['params']) => Promise<EngineRequests[M]['result']> } = {
     'run/plan': (p) => this.withSession(p.configPath, true, (s) => planAndReport(s)),
-    'run/start': (p) => this.begin(p.configPath, (s) => prepareNewRun(s, { append: !!p.append })),
-    'run/resume': (p) => this.begin(p.configPath, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
+    'run/start': (p) => this.begin(p.configPath, true, (s) => prepareNewRun(s, { append: !!p.append })),
+    'run/resume': (p) => this.begin(p.configPath, true, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
     'run/retry': (p) =>
-      this.begin(p.configPath, (s) =>
+      this.begin(p.configPath, !p.queueOnly, (s) =>
         prepareResume(s, {
           runId: p.runId,
           requeue: { allFailed: p.chunkId === undefined && p.table === undefined, chunkId: p.chunkId, table: p.table },
@@ -79,10 +87,12 @@ export class EngineService {
    */
   private async begin(
     configPath: string,
+    /** Whether the run reads Snowflake here: re-queueing failed chunks (retry --queue-only) does not. */
+    source: boolean,
     prepare: (s: Session) => Promise<PreparedRun & { requeued?: number; queueOnly?: boolean }>,
   ): Promise<{ runId: string; requeued: number }> {
     if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`);
-    const session = await openSession(configPath);
+    const session = await openSession(configPath, { source });
     let prepared: Awaited<ReturnType<typeof prepare>>;
     try {
       prepared = await prepare(session);
@@ -103,12 +113,21 @@ export class EngineService {
       rows: prepared.rows,
       resumed: prepared.resumed,
     });
+    for (const t of prepared.truncated ?? []) {
+      this.emit('log', {
+        level: 'info',
+        message: `truncate_onstart emptied ${t.table}: ${t.rows.toLocaleString('en-US')} row(s) removed`,
+        context: { runId, table: t.table, rowsRemoved: t.rows },
+      });
+    }
     const stop = new AbortController();
     const abort = new AbortController();
     const started = Date.now();
     const done = executeRun({ session, runId, tables: prepared.tables, snapshot: prepared.snapshot, emit: this.emit, stopSignal: stop.signal, abortSignal: abort.signal })
       .then((result) => this.emit('run/finished', { runId, ...result, seconds: (Date.now() - started) / 1000 }))
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
+        // The run must not stay `in_progress` with no one executing it and no cause recorded.
+        await recordRunFailure(session, runId, err);
         this.emit('log', { level: 'error', message: `run ${runId} stopped on an error: ${err instanceof Error ? err.message : String(err)}`, context: { runId } });
         this.emit('run/finished', { runId, status: 'failed', rowsLoaded: 0, failedChunks: 0, peakRssMb: 0, seconds: (Date.now() - started) / 1000 });
       })

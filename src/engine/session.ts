@@ -31,7 +31,8 @@ export function stateDirFor(configPath: string): string {
 }
 
 export async function openSession(configPath: string, options: OpenSessionOptions = {}): Promise<Session> {
-  const loaded = await loadConfig(configPath, { env: options.env });
+  // A command that never opens Snowflake needs only the PostgreSQL secret.
+  const loaded = await loadConfig(configPath, { env: options.env, sourceSecrets: options.source !== false });
   const { config } = loaded;
   const t = config.target;
   const pool = await openTargetPool(

@@ -157,4 +157,12 @@ describe('emulator: the golden Snowflake SQL', function () {
     assert.deepEqual(await chunkLines('06-chunk-text-partition-timestamp-split'), [R3000]);
     assert.deepEqual(await chunkLines('06-chunk-no-partition-whole'), [R10, R1000, R1500, R1999, R2000, RBIG, R3000, R3001, R3002].sort());
   });
+
+  it('07 table names of the schema', async () => {
+    assert.deepEqual((await run('07-table-names')).map((r) => r.TABLE_NAME), ['EVERY_TYPE']);
+  });
+
+  it('08 NULL counts per column', async () => {
+    assert.deepEqual(await run('08-null-counts'), [{ NULLS_1: 1, NULLS_2: 1 }]);
+  });
 });

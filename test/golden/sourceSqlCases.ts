@@ -1,7 +1,18 @@
 // Every statement Thaw sends to Snowflake, built for a representative table holding every type
 // (and one without a partition column, and without a snapshot). test/unit/sqlGolden.test.ts keeps
 // test/golden/source-sql/*.sql equal to these; the emulator's tests run the same files.
-import { chunkStatement, columnsStatement, integerRangesStatement, planStatement, sourceTimeStatement, tableRowCountStatement, type SourceTable, type Statement } from '../../src/engine/source/sql';
+import {
+  chunkStatement,
+  columnsStatement,
+  integerRangesStatement,
+  nullCountsStatement,
+  planStatement,
+  sourceTimeStatement,
+  tableNamesStatement,
+  tableRowCountStatement,
+  type SourceTable,
+  type Statement,
+} from '../../src/engine/source/sql';
 import type { SourceColumn, SnowflakeType } from '../../src/engine/types/model';
 
 function column(ordinal: number, name: string, type: SnowflakeType, precision: number | null = null, scale: number | null = null): SourceColumn {
@@ -81,6 +92,8 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '06-chunk-text-partition-timestamp-split': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: NAME, split: CREATED_AT, range: { ...range, partitionValue: "it's", splitLow: '2024-01-02 03:04:05.123456789', splitHigh: '2024-01-03 00:00:00.000000000' },
   }),
+  '07-table-names': tableNamesStatement(EVERY_TYPE_TABLE),
+  '08-null-counts': nullCountsStatement(EVERY_TYPE_TABLE, [ID, VISIT_DATE], SNAPSHOT),
 };
 
 /** A golden file: the binds as a JSON comment on the first line, then the statement. */

@@ -28,7 +28,8 @@ function printStatus(r: RunStatusReport): void {
   if (p.rowsPerSecond > 0 && p.rowsLoaded < p.rowsTotal) w(`  ETA ${formatDuration((p.rowsTotal - p.rowsLoaded) / p.rowsPerSecond)}`);
   w();
   for (const t of r.tables) {
-    w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${t.error ? ` — ${t.error}` : ''}`);
+    const emptied = t.truncatedAt ? `, emptied by truncate_onstart (${formatCount(t.truncatedRows ?? 0)} rows removed)` : '';
+    w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${emptied}${t.error ? ` — ${t.error}` : ''}`);
   }
   if (r.failedChunks.length > 0) {
     w();

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_NOT_STARTED } from '../exitCodes';
 import { registerEmulatorCommand } from '../../emulator/cli';
-import { askWorker, driveRun, reportFailure } from './runCommand';
+import { askWorker, DEFAULT_CONFIG, driveRun, reportFailure } from './runCommand';
 import { printPlan } from './printPlan';
 import { runControlCommand } from './controlCommands';
 
@@ -22,7 +22,7 @@ const program = new Command()
     process.exit(err.exitCode === 0 ? 0 : EXIT_NOT_STARTED);
   });
 
-const configOption = () => new Option('--config <path>', 'the migration config').default('./config.json');
+const configOption = () => new Option('--config <path>', 'the migration config').default(DEFAULT_CONFIG);
 const runOption = () => new Option('--run <id>', 'the run (default: the newest unfinished run of this config)');
 const jsonOption = () => new Option('--json', 'print events as JSON lines');
 

@@ -6,6 +6,9 @@ import { EXIT_NOT_STARTED, EXIT_OK, EXIT_UNFINISHED } from '../exitCodes';
 import { EngineClient, EngineRequestError } from '../worker/client';
 import { createProgressView } from './progressView';
 
+/** What `--config` means when it is not given. */
+export const DEFAULT_CONFIG = './config.json';
+
 export interface OutputOptions {
   json: boolean;
 }
@@ -41,8 +44,10 @@ export async function followRun<M extends 'run/start' | 'run/resume' | 'run/retr
   const client = new EngineClient({ workerPath: workerPath() });
   const view = out.json ? undefined : createProgressView();
   let finished: EngineEvents['run/finished'] | undefined;
+  let runId: string | undefined;
 
   client.on('run/started', (e) => {
+    runId = e.runId;
     if (out.json) printJson('run/started', e);
     else process.stdout.write(`run ${e.runId} ${e.resumed ? 'resumed' : 'started'}: ${e.tables} table(s), ${e.chunks} chunks, ${e.rows} rows\n`);
   });
@@ -95,15 +100,31 @@ export async function followRun<M extends 'run/start' | 'run/resume' | 'run/retr
   } catch (err) {
     view?.stop();
     client.shutdown();
-    return { exitCode: reportFailure(err, out) };
+    const exitCode = reportFailure(err, out);
+    const failedRun = runId ?? (err instanceof EngineRequestError ? err.wire.context?.runId : undefined);
+    if (exitCode === EXIT_UNFINISHED && failedRun !== undefined) printResumeHint(String(failedRun), params.configPath);
+    return { exitCode };
   } finally {
     process.off('SIGINT', onSigint);
   }
   if (!finished) {
     process.stderr.write('the engine worker ended before the run finished\n');
+    if (runId) printResumeHint(runId, params.configPath);
     return { exitCode: EXIT_UNFINISHED };
   }
+  if (finished.status !== 'completed' && finished.status !== 'in_progress') printResumeHint(finished.runId, params.configPath);
   return { exitCode: finished.status === 'completed' ? EXIT_OK : EXIT_UNFINISHED, finished };
+}
+
+/** The command that continues a run this command left unfinished (on stderr: --json keeps stdout for events). */
+function printResumeHint(runId: string, configPath: string): void {
+  const config = configPath === DEFAULT_CONFIG ? '' : ` --config ${shellWord(configPath)}`;
+  process.stderr.write(`continue it with: thaw resume --run ${runId}${config}\n`);
+}
+
+/** A path as one shell word: quoted when it holds anything a shell would split or expand. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Runs a request that answers once (plan) in a worker, then lets the worker go. */

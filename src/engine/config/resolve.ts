@@ -71,21 +71,28 @@ export interface ResolveOptions {
   env: Env;
   /** Directory that a relative private_key_path is relative to. */
   baseDir: string;
+  /**
+   * false: the command opens no Snowflake connection (status, stop, abandon, tune --threads), so a
+   * source secret missing from the environment is no problem: an operator with database access
+   * alone can act on a run. Such a config's source secrets reveal ''.
+   */
+  sourceSecrets?: boolean;
 }
 
 export type Resolved = { ok: true; config: ResolvedConfig } | { ok: false; issues: ConfigIssue[] };
 
 export function resolveConfig(config: ThawConfig, options: ResolveOptions): Resolved {
   const issues: ConfigIssue[] = [];
-  const secret = (reference: string, path: string): Secret => {
+  const secret = (reference: string, path: string, required = true): Secret => {
     // The schema has already checked the shape of the reference.
     const variable = referencedVariable(reference) ?? '';
     const value = options.env[variable];
-    if (value === undefined || value === '') issues.push({ path, message: `environment variable ${variable} is not set (or is empty)` });
+    if (required && (value === undefined || value === '')) issues.push({ path, message: `environment variable ${variable} is not set (or is empty)` });
     return new Secret(value ?? '', variable);
   };
+  const sourceSecret = (reference: string, path: string) => secret(reference, path, options.sourceSecrets ?? true);
 
-  const source = resolveSource(config, secret, options.baseDir);
+  const source = resolveSource(config, sourceSecret, options.baseDir);
   const target = resolveTarget(config, secret, issues);
   const tables = config.tables.map((t): ResolvedTable => {
     const target_table = t.target_table ?? t.source_table.toLowerCase();

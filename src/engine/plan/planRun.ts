@@ -17,6 +17,7 @@ import { mapColumns, needsIntegerRange } from '../types';
 import type { ChunkRange, ColumnMapping } from '../types/model';
 import type { Session } from '../session';
 import { sourceTableOf } from '../run/runTables';
+import { checkColumnTypes, checkKeyNulls } from './preflight';
 
 export interface PlannedTable {
   ordinal: number;
@@ -39,6 +40,8 @@ async function planTable(session: Session, table: ResolvedTable, ordinal: number
   const split = findColumn(columns, table.split_column, 'split_column', sourceTable);
   const partition = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
   for (const key of table.primary_key) findColumn(columns, key, 'primary_key', sourceTable);
+  const target = { schema: table.target_schema, table: table.target_table };
+  await checkKeyNulls(session, { index: ordinal, sourceTable, target, primaryKey: table.primary_key, columns }, snapshot);
 
   const measured = columns.filter(needsIntegerRange);
   const integerRanges = measured.length > 0 ? await readIntegerRanges(source, sourceTable, measured, snapshot) : new Map();
@@ -66,6 +69,7 @@ function refuseIncremental(tables: readonly ResolvedTable[]): void {
 export async function planRun(session: Session, batchSize = session.config.batch_size): Promise<PlannedRun> {
   const { config, source } = session;
   refuseIncremental(config.tables);
+  await checkColumnTypes(session);
   const snapshot = config.consistent_snapshot ? await readSourceTime(source) : undefined;
   // Tables are planned side by side, a few at a time: each is one heavy aggregate in Snowflake.
   const limit = pLimit(Math.min(4, config.parallel_threads));

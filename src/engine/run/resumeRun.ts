@@ -5,8 +5,20 @@ import { describeIdentityChanges, type ConfigIdentity } from '../config';
 import { RefusedError } from '../errors';
 import type { PreparedRun } from '../service';
 import type { Session } from '../session';
-import { findOpenRun, getChunk, getRun, getRunTables, listRuns, retryChunks, startRun, statusSchemaExists, type RunRecord } from '../state';
-import { loadRunTables } from './startRun';
+import {
+  findOpenRun,
+  getChunk,
+  getRun,
+  getRunTables,
+  listRuns,
+  markTableCreated,
+  retryChunks,
+  startRun,
+  statusSchemaExists,
+  type RunRecord,
+} from '../state';
+import { createTargetTable, tableExists } from '../target';
+import { loadRunTables, recordRunFailure } from './startRun';
 
 export interface ResumeOptions {
   runId?: string;
@@ -78,5 +90,30 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
     return { runId: run.runId, tables: new Map(), snapshot: undefined, chunks: 0, rows: 0, resumed: true, requeued, queueOnly: true };
   }
   await startRun(pool, statusSchema, run.runId);
-  return { ...(await loadRunTables(session, run.runId)), resumed: true, requeued };
+  try {
+    await createMissingTargets(session, run.runId);
+    return { ...(await loadRunTables(session, run.runId)), resumed: true, requeued };
+  } catch (err) {
+    throw await recordRunFailure(session, run.runId, err);
+  }
+}
+
+/**
+ * Creates the target tables the run was to create but did not (its start failed before it got
+ * to them), as `thaw start` would have. Tables that exist are left as they are: resume never
+ * truncates.
+ */
+async function createMissingTargets(session: Session, runId: string): Promise<void> {
+  const { pool, statusSchema } = session;
+  for (const record of await getRunTables(pool, statusSchema, runId)) {
+    if (await tableExists(pool, record.targetSchema, record.targetTable)) continue;
+    if (record.completedChunks > 0) {
+      throw new RefusedError(
+        `target table ${record.targetSchema}.${record.targetTable} of run ${runId} is gone although ${record.completedChunks} chunk(s) were loaded into it; abandon the run and start a new one`,
+        { runId, table: `${record.targetSchema}.${record.targetTable}` },
+      );
+    }
+    await createTargetTable(pool, record.targetSchema, record.targetTable, record.columnMappings);
+    await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
+  }
 }

@@ -4,13 +4,15 @@
 // Only then are the status tables, the run and the target tables written.
 import type { ResolvedTable } from '../config';
 import type { ColumnMapping } from '../types/model';
-import { RefusedError } from '../errors';
+import { errorMessage, RefusedError, RunFailedError } from '../errors';
 import { planRun, type PlannedRun } from '../plan/planRun';
-import type { PreparedRun } from '../service';
+import { checkColumnTypes, checkKeyNulls } from '../plan/preflight';
+import type { PreparedRun, Truncation } from '../service';
 import { withClient, type Session } from '../session';
 import {
   applyStatusSchema,
   createRun,
+  failRun,
   findOpenRun,
   findOtherWriters,
   getRun,
@@ -19,6 +21,7 @@ import {
   markTableTruncated,
   startRun,
   statusSchemaExists,
+  type RunRecord,
   type TableRecord,
 } from '../state';
 import { checkTargetColumns, createTargetTable, isTableEmpty, tableExists, truncateTable } from '../target';
@@ -105,6 +108,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   if (open) {
     runId = open.runId;
     const records = await getRunTables(pool, statusSchema, runId);
+    await checkStoredPlan(session, open, records);
     await checkColumns(records.map((r) => ({ target: configTableOf(session, r), mappings: r.columnMappings })));
   } else {
     const plan = await planRun(session);
@@ -112,19 +116,52 @@ export async function prepareNewRun(session: Session, options: { append: boolean
     runId = await storePlan(session, plan, options);
   }
   await startRun(pool, statusSchema, runId);
-
-  for (const record of await getRunTables(pool, statusSchema, runId)) {
-    const table = configTableOf(session, record);
-    const target = targets.get(table.name)!;
-    if (!target.exists) {
-      await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
-      await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
-    } else if (table.truncate_onstart && !target.empty) {
-      await truncateTable(pool, table.target_schema, table.target_table);
-      await markTableTruncated(pool, statusSchema, runId, record.tableOrdinal);
+  // From here on the run is written: a failure leaves it `failed` with its cause, for resume.
+  try {
+    const truncated: Truncation[] = [];
+    for (const record of await getRunTables(pool, statusSchema, runId)) {
+      const table = configTableOf(session, record);
+      const target = targets.get(table.name)!;
+      if (!target.exists) {
+        await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
+        await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
+      } else if (table.truncate_onstart && !target.empty) {
+        const rows = await truncateTable(pool, table.target_schema, table.target_table);
+        await markTableTruncated(pool, statusSchema, runId, record.tableOrdinal, rows);
+        truncated.push({ table: table.name, rows });
+      }
     }
+    return { ...(await loadRunTables(session, runId)), resumed: false, truncated };
+  } catch (err) {
+    throw await recordRunFailure(session, runId, err);
   }
-  return { ...(await loadRunTables(session, runId)), resumed: false };
+}
+
+/** Records a run that was written and then could not go on as `failed` with the cause; returns the error to raise. */
+export async function recordRunFailure(session: Session, runId: string, err: unknown): Promise<RunFailedError> {
+  const cause = errorMessage(err);
+  await failRun(session.pool, session.statusSchema, runId, cause).catch(() => undefined);
+  return new RunFailedError(`run ${runId} failed: ${cause}`, { runId }, { cause: err });
+}
+
+/** A stored plan is checked again before it starts: the target or the source may have changed since. */
+async function checkStoredPlan(session: Session, run: RunRecord, records: TableRecord[]): Promise<void> {
+  await checkColumnTypes(session);
+  const snapshot = snapshotOf(run);
+  for (const record of records) {
+    const table = configTableOf(session, record);
+    await checkKeyNulls(
+      session,
+      {
+        index: session.config.tables.indexOf(table),
+        sourceTable: sourceTableOf(session.config.source.database, table),
+        target: { schema: table.target_schema, table: table.target_table },
+        primaryKey: table.primary_key,
+        columns: record.columnMappings.map((m) => m.source),
+      },
+      snapshot,
+    );
+  }
 }
 
 /** The config's definition of a run's table: matched by target, as the config hash pins them. */

@@ -78,6 +78,21 @@ export function integerRangesStatement(table: SourceTable, columns: readonly Sou
   return { sql: `SELECT ${measures.join(', ')} FROM ${tableReference(table, snapshot)}`, binds: [] };
 }
 
+/** 7. The tables and views of a schema: what a mistyped table name is compared with. */
+export function tableNamesStatement(table: SourceTable): Statement {
+  return {
+    sql: `SELECT "TABLE_NAME" FROM ${informationSchema(table, 'TABLES')} WHERE "TABLE_SCHEMA" = ? ORDER BY "TABLE_NAME"`,
+    binds: [table.schema],
+  };
+}
+
+/** 8. NULLs per column, as `NULLS_<i>` with i the 1-based position in `columns`: primary-key columns before a load. */
+export function nullCountsStatement(table: SourceTable, columns: readonly SourceColumn[], snapshot?: Snapshot): Statement {
+  if (columns.length === 0) throw new Error('nullCountsStatement: no columns to count');
+  const counts = columns.map((c, i) => `COUNT(*) - COUNT(${quoteIdent(c.name)}) AS "NULLS_${i + 1}"`);
+  return { sql: `SELECT ${counts.join(', ')} FROM ${tableReference(table, snapshot)}`, binds: [] };
+}
+
 export interface PlanStatementOptions {
   /** Absent when the table has no partition column. */
   partition?: SourceColumn;

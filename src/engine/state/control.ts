@@ -27,6 +27,19 @@ export async function startRun(db: Queryable, schema: string, runId: string): Pr
   throw new RefusedError(`run ${runId} is ${run.status} and cannot be resumed`, { runId });
 }
 
+/**
+ * Closes a run that stopped on an error outside any chunk (a target table that could not be
+ * created, the executor failing): `failed`, with the cause, so that `thaw status` says why and
+ * `thaw resume` picks it up. A run already closed keeps its state.
+ */
+export async function failRun(db: Queryable, schema: string, runId: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE ${statusTables(schema).runs} SET status = 'failed', finished_at = now(), error = $2
+     WHERE run_id = $1 AND status IN ('pending', 'in_progress')`,
+    [runId, error],
+  );
+}
+
 /** Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. */
 export async function setTunables(
   db: Queryable,

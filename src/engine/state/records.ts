@@ -38,6 +38,8 @@ export interface TableRecord {
   columnMappings: ColumnMapping[];
   createdTable: boolean;
   truncatedAt: Date | null;
+  /** Rows the truncation at the run's start removed. */
+  truncatedRows: number | null;
   finalizedAt: Date | null;
   startedAt: Date | null;
   completedAt: Date | null;
@@ -119,6 +121,7 @@ export function toTableRecord(r: Row): TableRecord {
     columnMappings: r.column_mappings as ColumnMapping[],
     createdTable: Boolean(r.created_table),
     truncatedAt: dateOrNull(r.truncated_at),
+    truncatedRows: numOrNull(r.truncated_rows),
     finalizedAt: dateOrNull(r.finalized_at),
     startedAt: dateOrNull(r.started_at),
     completedAt: dateOrNull(r.completed_at),

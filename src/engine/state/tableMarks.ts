@@ -1,11 +1,12 @@
 // Milestones of one table of a run that the runner must not repeat on resume.
 import { statusTables, type Queryable } from './db';
 
-/** The target table was emptied for this run (truncate_onstart). */
-export async function markTableTruncated(db: Queryable, schema: string, runId: string, tableOrdinal: number): Promise<void> {
-  await db.query(`UPDATE ${statusTables(schema).tables} SET truncated_at = now() WHERE run_id = $1 AND table_ordinal = $2`, [
+/** The target table was emptied for this run (truncate_onstart), removing `rows` rows. */
+export async function markTableTruncated(db: Queryable, schema: string, runId: string, tableOrdinal: number, rows: number): Promise<void> {
+  await db.query(`UPDATE ${statusTables(schema).tables} SET truncated_at = now(), truncated_rows = $3 WHERE run_id = $1 AND table_ordinal = $2`, [
     runId,
     tableOrdinal,
+    rows,
   ]);
 }
 
