@@ -139,6 +139,29 @@ describe('what a new user tripped on (CLI)', function () {
     assert.equal((await fx.cli(['abandon', '--config', planner])).code, 0);
   });
 
+  it('does not call a run clean whose primary key could not be added after the load, and resume adds it once the data is fixed', async () => {
+    await fx.emulator.sql(`CREATE TABLE main.DUPES AS SELECT range % 40 AS ID, 'row ' || range AS NOTE FROM range(100)`);
+    const config = await fx.writeConfig([{ source_table: 'DUPES', target_schema: 'dupes', split_column: 'ID', primary_key: ['ID'] }], {}, 'dupes.json');
+    const start = await fx.cli(['start', '--config', config]);
+    assert.equal(start.code, 1, 'a run without the key it was to get exits 1');
+    const [run] = await runsInto(fx, 'dupes');
+    assert.equal(run!.status, 'failed');
+    assert.match(run!.error!, /every row loaded, but cannot add the primary key \(id\) to "dupes"\."dupes".*thaw resume" adds the key/);
+    assert.match(start.stdout, new RegExp(`run ${run!.run_id} failed: 100 rows`));
+    assert.equal(start.stderr.match(/all rows loaded, but cannot add the primary key/g)?.length, 1, `said once: ${start.stderr}`);
+    assert.match(start.stderr, new RegExp(`continue it with: thaw resume --run ${run!.run_id}`));
+    const status = await runCli(['status', '--config', config], postgresOnly);
+    assert.match(status.stdout, /failed — every row loaded, but cannot add the primary key/);
+    assert.match(status.stdout, /! no primary key: cannot add the primary key \(id\)/);
+
+    await fx.query(`DELETE FROM dupes.dupes a USING dupes.dupes b WHERE a.id = b.id AND a.ctid > b.ctid`);
+    const resumed = await fx.cli(['resume', '--config', config]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const keys = await fx.query(`SELECT 1 FROM pg_constraint WHERE conrelid = 'dupes.dupes'::regclass AND contype = 'p'`);
+    assert.equal(keys.length, 1, 'the key is there');
+    assert.deepEqual((await runsInto(fx, 'dupes')).map((r) => [r.status, r.error]), [['completed', null]]);
+  });
+
   it('runs status, tune --threads, stop and abandon with the PostgreSQL secret alone; plan still needs the Snowflake one', async () => {
     const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, target_schema: 'operator' }], {}, 'operator.json');
     const plan = await fx.cli(['plan', '--config', config]);

@@ -30,6 +30,7 @@ function printStatus(r: RunStatusReport): void {
   for (const t of r.tables) {
     const emptied = t.truncatedAt ? `, emptied by truncate_onstart (${formatCount(t.truncatedRows ?? 0)} rows removed)` : '';
     w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${emptied}${t.error ? ` — ${t.error}` : ''}`);
+    if (t.finalizeError) w(`    ! no primary key: ${t.finalizeError} (thaw resume tries again)`);
   }
   if (r.failedChunks.length > 0) {
     w();

@@ -17,6 +17,7 @@ import {
   heartbeatWorker,
   listWorkers,
   markTableFinalized,
+  markTableFinalizeFailed,
   markWorkerStopped,
   reclaimDeadWorkers,
   registerWorker,
@@ -83,14 +84,20 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
 
   await registerWorker(pool, schema, { workerId, runId, host, pid: process.pid, threads: limit.concurrency });
 
+  // Tables this worker tried to finish: one attempt per invocation (a resume tries again).
+  const finalizeTried = new Set<number>();
   const finalize = async (table: RunTable) => {
+    if (finalizeTried.has(table.ordinal)) return;
+    finalizeTried.add(table.ordinal);
     try {
       await addPrimaryKeyAndAnalyze(pool, table.target.schema, table.target.table, table.primaryKey);
       await markTableFinalized(pool, schema, runId, table.ordinal);
     } catch (err) {
-      // The rows are all there; a key that cannot be added (NULLs, duplicates in the source) is
-      // reported, not a reason to call the load failed.
-      log('warn', `loaded, but: ${errorMessage(err)}`, { table: table.target.table });
+      // The rows are all there, but a key that cannot be added (duplicates in the source) keeps
+      // the run from ending `completed`: finishRun reads this record.
+      const message = errorMessage(err);
+      await markTableFinalizeFailed(pool, schema, runId, table.ordinal, message);
+      log('error', `all rows loaded, but ${message}`, { table: `${table.target.schema}.${table.target.table}` });
     }
   };
 

@@ -108,8 +108,9 @@ export interface RunOutcome {
 }
 
 /**
- * Closes an in-progress run: `completed` when every chunk is, `stopped` when a stop was asked for
- * and nothing failed, `failed` otherwise. A run already closed is returned as it is.
+ * Closes an in-progress run: `completed` when every chunk is and every table Thaw created got its
+ * primary key, `stopped` when a stop was asked for and nothing failed, `failed` otherwise. A run
+ * already closed is returned as it is.
  */
 export async function finishRun(client: pg.ClientBase, schema: string, runId: string): Promise<RunOutcome> {
   const t = statusTables(schema);
@@ -128,9 +129,18 @@ export async function finishRun(client: pg.ClientBase, schema: string, runId: st
       chunksUnfinished: Number(rows[0]!.unfinished),
     };
     if (run.status !== 'in_progress' && run.status !== 'pending') return { run, ...counts };
+    // Every row is there, but a table lacks the primary key it was to get: not a clean end.
+    const keyless = await client.query<{ name: string; finalize_error: string }>(
+      `SELECT target_schema || '.' || target_table AS name, finalize_error FROM ${t.tables}
+       WHERE run_id = $1 AND finalize_error IS NOT NULL ORDER BY table_ordinal`,
+      [runId],
+    );
     let status: RunState;
     let error: string | null = null;
-    if (counts.chunksFailed === 0 && counts.chunksUnfinished === 0) status = 'completed';
+    if (counts.chunksFailed === 0 && counts.chunksUnfinished === 0 && keyless.rows.length > 0) {
+      status = 'failed';
+      error = `every row loaded, but ${keyless.rows.map((r) => r.finalize_error).join('; ')}; fix the data and "thaw resume" adds the key`;
+    } else if (counts.chunksFailed === 0 && counts.chunksUnfinished === 0) status = 'completed';
     else if (counts.chunksFailed === 0 && run.stopRequested) status = 'stopped';
     else {
       status = 'failed';

@@ -41,6 +41,8 @@ export interface TableRecord {
   /** Rows the truncation at the run's start removed. */
   truncatedRows: number | null;
   finalizedAt: Date | null;
+  /** Why the primary key could not be added after the full load; null once it was. */
+  finalizeError: string | null;
   startedAt: Date | null;
   completedAt: Date | null;
   error: string | null;
@@ -123,6 +125,7 @@ export function toTableRecord(r: Row): TableRecord {
     truncatedAt: dateOrNull(r.truncated_at),
     truncatedRows: numOrNull(r.truncated_rows),
     finalizedAt: dateOrNull(r.finalized_at),
+    finalizeError: textOrNull(r.finalize_error),
     startedAt: dateOrNull(r.started_at),
     completedAt: dateOrNull(r.completed_at),
     error: textOrNull(r.error),

@@ -12,7 +12,7 @@ export async function markTableTruncated(db: Queryable, schema: string, runId: s
 
 /** The primary key was added and the table analyzed after its full load. */
 export async function markTableFinalized(db: Queryable, schema: string, runId: string, tableOrdinal: number): Promise<void> {
-  await db.query(`UPDATE ${statusTables(schema).tables} SET finalized_at = now() WHERE run_id = $1 AND table_ordinal = $2`, [
+  await db.query(`UPDATE ${statusTables(schema).tables} SET finalized_at = now(), finalize_error = NULL WHERE run_id = $1 AND table_ordinal = $2`, [
     runId,
     tableOrdinal,
   ]);
@@ -23,5 +23,14 @@ export async function markTableCreated(db: Queryable, schema: string, runId: str
   await db.query(`UPDATE ${statusTables(schema).tables} SET created_table = true WHERE run_id = $1 AND table_ordinal = $2`, [
     runId,
     tableOrdinal,
+  ]);
+}
+
+/** The primary key (or ANALYZE) failed after the full load: the run cannot be `completed` until a resume adds it. */
+export async function markTableFinalizeFailed(db: Queryable, schema: string, runId: string, tableOrdinal: number, error: string): Promise<void> {
+  await db.query(`UPDATE ${statusTables(schema).tables} SET finalize_error = $3 WHERE run_id = $1 AND table_ordinal = $2`, [
+    runId,
+    tableOrdinal,
+    error,
   ]);
 }
