@@ -6,8 +6,8 @@
 // the chunk states, keyed: a snapshot names the layout its states belong to, and a webview that
 // lacks it asks for it. The webview speaks first (`panel/ready`), so the host never posts into a
 // page that is not listening yet.
-import type { ChunkCounts, ChunkState, TableSummary } from './engine';
-import type { RunState } from './states';
+import type { ChunkCounts, TableSummary } from './engine';
+import type { ChunkState, RunState } from './states';
 
 // ---------------------------------------------------------------------------------------------
 // What the panel shows

@@ -67,6 +67,10 @@ export class RunRecorder {
     return this.run !== undefined && this.layout !== undefined;
   }
 
+  get status(): RunSummary['status'] | undefined {
+    return this.run?.status;
+  }
+
   get layoutKey(): string | undefined {
     return this.layout?.key;
   }
