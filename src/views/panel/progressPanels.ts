@@ -36,26 +36,25 @@ export class ProgressPanels implements vscode.Disposable {
   }
 
   /** Opens the run's panel, or brings its open one to the front. */
-  show(run: RunRef): ProgressPanel {
+  async show(run: RunRef): Promise<void> {
     const open = this.panels.get(run.runId);
     if (open) {
       open.reveal();
-      return open;
+      return;
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Migration ${run.runId}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [this.mediaRoot],
     });
-    return this.adopt(panel, run);
+    this.adopt(panel, run);
   }
 
-  private adopt(panel: vscode.WebviewPanel, run: RunRef): ProgressPanel {
+  private adopt(panel: vscode.WebviewPanel, run: RunRef): void {
     const progress = new ProgressPanel(panel, this.engine, this.mediaRoot, run.runId, run.configPath, this.log);
     this.panels.set(run.runId, progress);
     progress.onDidDispose(() => {
       if (this.panels.get(run.runId) === progress) this.panels.delete(run.runId);
     });
-    return progress;
   }
 
   dispose(): void {

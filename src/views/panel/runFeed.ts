@@ -31,16 +31,16 @@ export class RunFeed implements vscode.Disposable {
       if (e.runId === runId) listener(e);
     };
     this.subscriptions.push(
-      engine.onEvent(Events.runProgress, mine((e) => this.push(() => this.recorder.applyProgress(e, Date.now())))),
-      engine.onEvent(Events.chunkStateChanged, mine((e) => this.push(() => this.recorder.applyChunk(e, Date.now())))),
-      engine.onEvent(Events.runTuned, mine((e) => this.push(() => this.recorder.applyTuned(e)))),
+      engine.on(Events.runProgress, mine((e) => this.push(() => this.recorder.applyProgress(e, Date.now())))),
+      engine.on(Events.chunkStateChanged, mine((e) => this.push(() => this.recorder.applyChunk(e, Date.now())))),
+      engine.on(Events.runTuned, mine((e) => this.push(() => this.recorder.applyTuned(e)))),
       // Memory events are the worker's, not a run's: they count while this worker pushes this run.
-      engine.onEvent(Events.workerMemory, (e) => {
+      engine.on(Events.workerMemory, (e) => {
         if (this.recorder.isPushed(Date.now())) this.push(() => this.recorder.applyMemory(e, Date.now()));
       }),
-      engine.onEvent(Events.runStarted, mine(() => void this.refresh())),
-      engine.onEvent(Events.runFinished, mine(() => void this.refresh())),
-      engine.onEvent(Events.tableStateChanged, mine(() => void this.refresh())),
+      engine.on(Events.runStarted, mine(() => void this.refresh())),
+      engine.on(Events.runFinished, mine(() => void this.refresh())),
+      engine.on(Events.tableStateChanged, mine(() => void this.refresh())),
       this.changed,
     );
     void this.refresh();
