@@ -10,6 +10,7 @@ import { checkColumnTypes, checkKeyNulls } from '../plan/preflight';
 import type { PreparedRun, Truncation } from '../service';
 import { withClient, type Session } from '../session';
 import {
+  addTableWarnings,
   applyStatusSchema,
   createRun,
   failRun,
@@ -99,9 +100,13 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   }
   // A run that `thaw plan` stored and nobody started yet is started as planned.
   const targets = await checkTargets(session, options.append, hasStatus, open?.runId ?? '');
+  // Target columns whose type differs from the mapping, by table name: stored on the run's tables.
+  const columnWarnings = new Map<string, string[]>();
   const checkColumns = async (tables: Array<{ target: ResolvedTable; mappings: ColumnMapping[] }>) => {
     for (const t of tables) {
-      if (targets.get(t.target.name)!.exists) await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings);
+      if (!targets.get(t.target.name)!.exists) continue;
+      const check = await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings);
+      columnWarnings.set(t.target.name, check.warnings);
     }
   };
   let runId: string;
@@ -122,6 +127,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
     for (const record of await getRunTables(pool, statusSchema, runId)) {
       const table = configTableOf(session, record);
       const target = targets.get(table.name)!;
+      await addTableWarnings(pool, statusSchema, runId, record.tableOrdinal, columnWarnings.get(table.name) ?? []);
       if (!target.exists) {
         await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
         await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
