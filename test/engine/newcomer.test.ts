@@ -162,6 +162,48 @@ describe('what a new user tripped on (CLI)', function () {
     assert.deepEqual((await runsInto(fx, 'dupes')).map((r) => [r.status, r.error]), [['completed', null]]);
   });
 
+  it('thaw status gives the rate of the run since it (re)started, no ETA once it stopped, and stopped runs and tables read `stopped`', async () => {
+    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, target_schema: 'watched' }], { batch_size: 100, parallel_threads: 2 }, 'watched.json');
+    fx.setFaults({ delayMs: 40 });
+    try {
+      const cli = fx.startCli(['start', '--config', config, '--json']);
+      await cli.waitForEvent((e) => e.event === 'run/started');
+      const since = Date.now();
+      let done = 0;
+      await cli.waitForEvent((e) => e.event === 'chunk/stateChanged' && e.status === 'completed' && ++done >= 6);
+      const running = await fx.cli(['status', '--config', config, '--json']);
+      const elapsed = (Date.now() - since) / 1000;
+      const report = running.events.find((e) => e.event === 'run/status') as unknown as { progress: { rowsLoaded: number; rowsPerSecond: number; etaSeconds: number | null } };
+      // Measured over the seconds the run has been running, not diluted over a minute it was not.
+      const seen = report.progress.rowsLoaded / elapsed;
+      assert.ok(report.progress.rowsPerSecond >= 0.5 * seen, `status says ${report.progress.rowsPerSecond} rows/s; the run did at least ${seen.toFixed(0)}`);
+      assert.notEqual(report.progress.etaSeconds, null, 'a running run has an ETA');
+
+      assert.equal((await runCli(['stop', '--config', config], postgresOnly)).code, 0);
+      const stopped = await cli.done;
+      assert.equal(stopped.code, 1);
+      const runId = String(stopped.events.find((e) => e.event === 'run/finished')!.runId);
+      assert.match(stopped.stderr, new RegExp(`continue it with: thaw resume --run ${runId} --config `));
+
+      const dashboard = await fx.query(`SELECT target_schema, source_table,
+         ROUND(completed_chunks::NUMERIC/total_chunks*100,1) || '%' as progress
+       FROM migration_status.migration_table_status WHERE status = 'in_progress'`);
+      assert.deepEqual(dashboard, [], "the seed's dashboard query no longer lists the stopped run");
+      const [table] = await fx.query<{ status: string }>(`SELECT t.status FROM migration_status.migration_table_status t WHERE run_id = $1`, [runId]);
+      assert.equal(table!.status, 'stopped');
+      assert.deepEqual((await runsInto(fx, 'watched')).map((r) => r.status), ['stopped']);
+      const status = await runCli(['status', '--config', config], postgresOnly);
+      assert.match(status.stdout, new RegExp(`run ${runId}: stopped`));
+      assert.match(status.stdout, /rows \(\d+\.\d%\), not running/);
+      assert.match(status.stdout, /-> watched\.factvisitcallperformance_cr: stopped/);
+      assert.doesNotMatch(status.stdout, /ETA/, 'no ETA for a run that is not running');
+    } finally {
+      fx.setFaults({ delayMs: 0 });
+    }
+    const resumed = await fx.cli(['resume', '--config', config]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+  });
+
   it('runs status, tune --threads, stop and abandon with the PostgreSQL secret alone; plan still needs the Snowflake one', async () => {
     const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, target_schema: 'operator' }], {}, 'operator.json');
     const plan = await fx.cli(['plan', '--config', config]);
