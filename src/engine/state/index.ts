@@ -15,3 +15,4 @@ export * from './tableMarks';
 export * from './schemaExists';
 export * from './replaceChunks';
 export * from './releaseOrphans';
+export * from './views';
