@@ -17,15 +17,15 @@ WITH picked AS (
          coalesce(sum(c.rows_expected), 0) AS rows_total,
          coalesce(sum(c.rows_loaded) FILTER (WHERE c.status = 'completed'), 0) AS rows_loaded,
          coalesce(sum(c.bytes_loaded) FILTER (WHERE c.status = 'completed'), 0) AS bytes_loaded,
-         coalesce(sum(c.rows_loaded) FILTER (WHERE c.status = 'completed' AND c.completed_at > now() - make_interval(secs => $3)), 0)
+         -- The rate's window never reaches back before the run last became in_progress.
+         coalesce(sum(c.rows_loaded) FILTER (WHERE c.status = 'completed'
+                                               AND c.completed_at > greatest(r.running_since, now() - make_interval(secs => $3))), 0)
            AS rows_in_window
   FROM :"status_schema".migration_chunk_status c
-  WHERE c.run_id IN (SELECT run_id FROM picked)
+  JOIN picked r ON r.run_id = c.run_id
   GROUP BY c.run_id
 ), workers AS (
-  SELECT w.run_id,
-         count(*) FILTER (WHERE w.heartbeat_at > now() - make_interval(secs => $4)) AS live,
-         min(w.started_at) AS since
+  SELECT w.run_id, count(*) FILTER (WHERE w.heartbeat_at > now() - make_interval(secs => $4)) AS live
   FROM :"status_schema".migration_workers w
   WHERE w.run_id IN (SELECT run_id FROM picked) AND w.status = 'running'
   GROUP BY w.run_id
@@ -49,8 +49,7 @@ SELECT r.*,
        coalesce(c.rows_loaded, 0) AS rows_loaded,
        coalesce(c.bytes_loaded, 0) AS bytes_loaded,
        coalesce(c.rows_in_window, 0) AS rows_in_window,
-       -- The rate's window never reaches back before the run's current workers started.
-       extract(epoch FROM now() - greatest(r.started_at, w.since)) AS running_seconds,
+       CASE WHEN r.status = 'in_progress' THEN coalesce(extract(epoch FROM now() - r.running_since), 0) ELSE 0 END AS running_seconds,
        coalesce(w.live, 0) AS live_workers,
        coalesce(s.target_schemas, '{}') AS target_schemas
 FROM picked r

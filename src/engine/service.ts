@@ -13,7 +13,7 @@ import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
-import { readChunkGroups, readChunkPage, readRunSummaries, readTableSummaries, readWorkerSummaries } from './state';
+import { readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
 
 type RequestKey = keyof typeof Requests;
 
@@ -94,6 +94,15 @@ export class EngineService {
     listWorkers: async (p) => {
       const s = await this.pgSession(p.configPath);
       return readWorkerSummaries(s.pool, s.statusSchema, p.runId);
+    },
+    chunkMap: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readChunkMap(s.pool, s.statusSchema, p.runId);
+    },
+    timeline: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      const buckets = await readThroughput(s.pool, s.statusSchema, p.runId, p.bucketSeconds);
+      return { runId: p.runId, bucketSeconds: p.bucketSeconds, buckets, maxWorkerMemoryMb: s.config.max_worker_memory_mb };
     },
 
     workerStop: async () => {

@@ -23,7 +23,7 @@ describe('read requests (status tables only, runs executed by other processes)',
     await fx?.close();
   });
 
-  it('answers runs, tables, chunk groups, chunk pages and workers', async () => {
+  it('answers runs, tables, chunk groups, chunk pages, the chunk map, the timeline and workers', async () => {
     const config = await fx.writeConfig(
       [
         { source_table: 'GROUPED', target_schema: 'analytics', partition_column: 'P', split_column: 'ID' },
@@ -106,6 +106,12 @@ describe('read requests (status tables only, runs executed by other processes)',
     assert.deepEqual(none, { total: 0, offset: 0, items: [] });
     const all = await worker.request(Requests.listChunks, { configPath: config, runId, offset: 10_000 });
     assert.deepEqual([all.total, all.items.length], [Number(db!.chunks), 0], 'a page past the end still carries the total');
+
+    const map = await worker.request(Requests.chunkMap, { configPath: config, runId });
+    assert.equal(map.chunkIds.length, Number(db!.chunks));
+    assert.ok(map.status.every((st) => st === 'completed'));
+    const timeline = await worker.request(Requests.timeline, { configPath: config, runId, bucketSeconds: 60 });
+    assert.equal(timeline.buckets.reduce((n, b) => n + b.rows, 0), Number(db!.rows_loaded), 'the timeline holds every loaded row');
 
     const workers = await worker.request(Requests.listWorkers, { configPath: config, runId });
     const [dbWorker] = await fx.query<{ worker_id: string; pid: number }>(`SELECT worker_id, pid FROM ${S}.migration_workers WHERE run_id = $1`, [runId]);

@@ -11,7 +11,7 @@ import { Events } from '../../protocol/engine';
 import type { Emit } from '../emit';
 import { errorMessage } from '../errors';
 import type { Session } from '../session';
-import { claimChunk, markWorkerStopped, registerWorker } from '../state';
+import { claimChunk, getRunTables, markWorkerStopped, registerWorker } from '../state';
 import { ChunkLoader } from './chunkLoader';
 import { Heartbeat } from './heartbeat';
 import { currentRssMb } from './memoryGuard';
@@ -86,6 +86,9 @@ export class RunExecutor {
   protected async register(): Promise<void> {
     const { pool, statusSchema } = this.ctx.session;
     await registerWorker(pool, statusSchema, { workerId: this.ctx.workerId, runId: this.ctx.runId, host: this.ctx.host, pid: process.pid, threads: this.limit.concurrency });
+    for (const record of await getRunTables(pool, statusSchema, this.ctx.runId)) {
+      for (const warning of record.warnings) this.ctx.log('warn', warning, { table: `${record.targetSchema}.${record.targetTable}`, tableOrdinal: record.tableOrdinal });
+    }
   }
 
   /** One tick: record late failures, beat, tune, report. */

@@ -8,6 +8,7 @@ import { finishRun, getRunTables, listWorkers, readRunSummaries, readTableStates
 import type { ChunkLoader } from './chunkLoader';
 import { currentRssMb } from './memoryGuard';
 import type { RunContext } from './runContext';
+import { strippedNulsNote } from './tableNotes';
 import type { ThreadTuner } from './tuner';
 
 export type RunFinished = DataOf<typeof Events.runFinished>;
@@ -71,10 +72,13 @@ export class RunReporter {
     const cause = ending.failure === undefined ? undefined : errorMessage(ending.failure);
     const base = { runId: ctx.runId, rowsLoadedHere: loader.rowsLoadedHere, seconds, peakRssMb: this.peakRssMb, ...(cause ? { error: cause } : {}) };
     try {
-      if (ending.failure === undefined) {
-        for (const record of await getRunTables(pool, statusSchema, ctx.runId)) {
-          if (record.status === 'completed' && record.createdTable && !record.finalizedAt) await loader.finalize(loader.tableOf(record.tableOrdinal));
+      for (const record of await getRunTables(pool, statusSchema, ctx.runId)) {
+        // Tables completed by a worker that died before adding their primary key.
+        if (ending.failure === undefined && record.status === 'completed' && record.createdTable && !record.finalizedAt) {
+          await loader.finalize(loader.tableOf(record.tableOrdinal));
         }
+        const stripped = strippedNulsNote(record);
+        if (stripped) ctx.log('warn', stripped, { table: `${record.targetSchema}.${record.targetTable}`, tableOrdinal: record.tableOrdinal });
       }
       const progress = await this.progress(tuner);
       const unfinished = progress.chunks.pending + progress.chunks.in_progress;

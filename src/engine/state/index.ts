@@ -16,3 +16,5 @@ export * from './schemaExists';
 export * from './replaceChunks';
 export * from './releaseOrphans';
 export * from './views';
+export * from './chunkMap';
+export * from './throughput';

@@ -1,3 +1,3 @@
-// The state lists live in the protocol (src/protocol/states.ts), at the bottom of the import
-// graph: the engine, the views and the SQL CHECK constraints all speak the same names.
+// The state lists live in the protocol, which every side (engine, views, SQL) speaks; the status
+// tables' CHECK constraints list the same names (test/unit/stateLists.test.ts keeps them in step).
 export * from '../../protocol/states';

@@ -93,7 +93,7 @@ export async function readTableSummaries(db: Queryable, schema: string, runId: s
   const { rows } = await db.query(withStatusSchema(sqlFiles['views/run_tables.sql'], schema), [runId]);
   return rows.map((r) => {
     const t = toTableRecord(r);
-    const rowsLoaded = Number(r.chunk_rows_loaded);
+    const { rowsLoaded } = t;
     return {
       runId: t.runId,
       tableOrdinal: t.tableOrdinal,
@@ -106,8 +106,8 @@ export async function readTableSummaries(db: Queryable, schema: string, runId: s
       rowsTotal: t.totalRows,
       rowsLoaded,
       percent: percentDone(rowsLoaded, t.totalRows),
-      nulStrippedRows: Number(r.nul_stripped_rows ?? 0),
-      warnings: r.column_warnings as string[],
+      nulStrippedRows: t.nulStrippedRows,
+      warnings: t.warnings,
       error: t.error,
     };
   });
