@@ -9,6 +9,7 @@ import pg from 'pg';
 import { askWorker, followRun } from '../engine/cli/runCommand';
 import { printPlan } from '../engine/cli/printPlan';
 import { DEMO_TABLE, startDemoEnvironment } from './environment';
+import { Requests } from '../protocol/engine';
 
 const options = new Command()
   .name('thaw-demo')
@@ -41,10 +42,11 @@ async function main(): Promise<number> {
     say(`config: ${env.configPath}`);
     const kept = relative(process.cwd(), await keepConfig(env.configPath));
     say(`  a copy stays at ${kept} after the demo: point its source and target at your own databases, then`);
-    say(`  npm run thaw -- plan --config ${kept}\n`);
-    printPlan(await askWorker('run/plan', { configPath: env.configPath }));
+    say(`  npm run thaw -- plan --config ${kept}
+`);
+    printPlan(await askWorker(Requests.plan, { configPath: env.configPath }));
     say('');
-    const { exitCode, finished } = await followRun('run/start', { configPath: env.configPath }, { json: false });
+    const { exitCode, finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });
     if (!finished) return exitCode;
 
     const sourceRows = Number((await env.emulator.sql(`SELECT COUNT(*) AS n FROM main.${DEMO_TABLE}`))[0]?.n);

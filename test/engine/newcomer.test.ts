@@ -200,8 +200,15 @@ describe('what a new user tripped on (CLI)', function () {
     } finally {
       fx.setFaults({ delayMs: 0 });
     }
+    // The resume's final rate is of the rows it loaded itself, not of the run's total.
+    const [before] = await fx.query<{ n: string }>(`SELECT count(*) AS n FROM watched.factvisitcallperformance_cr`);
     const resumed = await fx.cli(['resume', '--config', config]);
     assert.equal(resumed.code, 0, resumed.stderr);
+    const here = 3000 - Number(before!.n);
+    const final = /completed: (\d+) rows in ([\d.]+) s \((\d+) rows\/s; 3000 of 3000 rows of the run loaded\)/.exec(resumed.stdout);
+    assert.ok(final, resumed.stdout);
+    assert.equal(Number(final[1]), here, 'the rows this resume loaded');
+    assert.ok(Math.abs(Number(final[3]) - here / Number(final[2])) <= 0.02 * Number(final[3]) + 1, `rate ${final[3]} is ${here} rows over ${final[2]} s`);
   });
 
   it('runs status, tune --threads, stop and abandon with the PostgreSQL secret alone; plan still needs the Snowflake one', async () => {

@@ -3,8 +3,8 @@
 // dead workers are taken back by the executor. A resume never truncates.
 import { describeIdentityChanges, type ConfigIdentity } from '../config';
 import { RefusedError } from '../errors';
-import type { PreparedRun } from '../service';
-import type { Session } from '../session';
+import type { PreparedRun } from './preparedRun';
+import type { PgSession, Session } from '../session';
 import {
   findOpenRun,
   getChunk,
@@ -22,7 +22,7 @@ import { loadRunTables, recordRunFailure } from './startRun';
 
 export interface ResumeOptions {
   runId?: string;
-  requeue: { allFailed?: boolean; chunkId?: number; table?: string };
+  requeue: { allFailed?: boolean; chunkId?: number; table?: string; tableOrdinal?: number };
   queueOnly?: boolean;
 }
 
@@ -30,7 +30,7 @@ export interface ResumeOptions {
  * The run a command acts on: the one named, else the newest unfinished run of this config (or,
  * with `newestIfNoneOpen`, its newest run of all).
  */
-export async function findRunFor(session: Session, runId: string | undefined, options: { newestIfNoneOpen?: boolean } = {}): Promise<RunRecord> {
+export async function findRunFor(session: PgSession, runId: string | undefined, options: { newestIfNoneOpen?: boolean } = {}): Promise<RunRecord> {
   const { pool, statusSchema, configHash } = session;
   if (!(await statusSchemaExists(pool, statusSchema))) {
     throw new RefusedError(`no run of any config yet: the status schema ${statusSchema} does not exist (start one with "thaw start")`);
@@ -44,7 +44,7 @@ export async function findRunFor(session: Session, runId: string | undefined, op
 }
 
 /** Refuses to act on a run with this config when the run's table definitions were different. */
-export function requireSameDefinitions(session: Session, run: RunRecord): void {
+export function requireSameDefinitions(session: PgSession, run: RunRecord): void {
   if (run.configHash === session.configHash) return;
   const before = run.options.identity as ConfigIdentity | undefined;
   const changes = before ? describeIdentityChanges(before, session.loaded.identity) : ['(the run does not record its definitions)'];
@@ -54,7 +54,7 @@ export function requireSameDefinitions(session: Session, run: RunRecord): void {
   );
 }
 
-async function tableOrdinalOf(session: Session, runId: string, name: string): Promise<number> {
+async function tableOrdinalOf(session: PgSession, runId: string, name: string): Promise<number> {
   const tables = await getRunTables(session.pool, session.statusSchema, runId);
   const lower = name.toLowerCase();
   const found = tables.find(
@@ -81,7 +81,7 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
       throw new RefusedError(`chunk ${requeue.chunkId} is completed; loading it again would duplicate its rows`, { runId: run.runId, chunkId: requeue.chunkId });
     }
   }
-  const tableOrdinal = requeue.table ? await tableOrdinalOf(session, run.runId, requeue.table) : undefined;
+  const tableOrdinal = requeue.tableOrdinal ?? (requeue.table ? await tableOrdinalOf(session, run.runId, requeue.table) : undefined);
   const requeued =
     requeue.allFailed || requeue.chunkId !== undefined || tableOrdinal !== undefined
       ? await retryChunks(pool, statusSchema, { runId: run.runId, chunkId: requeue.chunkId, tableOrdinal })
@@ -103,7 +103,7 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
  * to them), as `thaw start` would have. Tables that exist are left as they are: resume never
  * truncates.
  */
-async function createMissingTargets(session: Session, runId: string): Promise<void> {
+async function createMissingTargets(session: PgSession, runId: string): Promise<void> {
   const { pool, statusSchema } = session;
   for (const record of await getRunTables(pool, statusSchema, runId)) {
     if (await tableExists(pool, record.targetSchema, record.targetTable)) continue;

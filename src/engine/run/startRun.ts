@@ -7,8 +7,8 @@ import type { ColumnMapping } from '../types/model';
 import { errorMessage, RefusedError, RunFailedError } from '../errors';
 import { planRun, type PlannedRun } from '../plan/planRun';
 import { checkColumnTypes, checkKeyNulls } from '../plan/preflight';
-import type { PreparedRun, Truncation } from '../service';
-import { withClient, type Session } from '../session';
+import type { PreparedRun, Truncation } from './preparedRun';
+import { withClient, type PgSession, type Session } from '../session';
 import {
   addTableWarnings,
   applyStatusSchema,
@@ -144,7 +144,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
 }
 
 /** Records a run that was written and then could not go on as `failed` with the cause; returns the error to raise. */
-export async function recordRunFailure(session: Session, runId: string, err: unknown): Promise<RunFailedError> {
+export async function recordRunFailure(session: PgSession, runId: string, err: unknown): Promise<RunFailedError> {
   const cause = errorMessage(err);
   await failRun(session.pool, session.statusSchema, runId, cause).catch(() => undefined);
   return new RunFailedError(`run ${runId} failed: ${cause}`, { runId }, { cause: err });
