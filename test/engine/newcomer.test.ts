@@ -90,7 +90,7 @@ describe('what a new user tripped on (CLI)', function () {
   it('leaves a run that failed after it was written `failed` with its cause, says how to resume it, and resume finishes it', async () => {
     // A view where the target table should be: the run is written, then CREATE TABLE fails.
     await fx.query(`CREATE SCHEMA blocked; CREATE VIEW blocked.factvisitcallperformance_cr AS SELECT 1 AS x`);
-    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, target_schema: 'blocked' }], {}, 'blocked.json');
+    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined, target_schema: 'blocked' }], {}, 'blocked.json');
     const start = await fx.cli(['start', '--config', config]);
     assert.equal(start.code, 1, start.stderr);
     const [run] = await runsInto(fx, 'blocked');
@@ -114,13 +114,14 @@ describe('what a new user tripped on (CLI)', function () {
   });
 
   it("lets no stored plan block another run, and reports a truncation's rows in the output, the table's record and status", async () => {
-    const loader = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, truncate_onstart: true }], {}, 'loader.json');
+    // Few, large chunks: this test is about the start, not the load.
+    const loader = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined, truncate_onstart: true }], { batch_size: 5000 }, 'loader.json');
     const first = await fx.cli(['start', '--config', loader]);
     assert.equal(first.code, 0, first.stderr);
     assert.doesNotMatch(first.stderr, /truncate_onstart emptied/, 'an empty target is not truncated');
 
     // Another config (another hash) plans a load into the same table, and nobody starts it.
-    const planner = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined, truncate_onstart: true }], {}, 'planner.json');
+    const planner = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, truncate_onstart: true }], {}, 'planner.json');
     const plan = await fx.cli(['plan', '--config', planner]);
     assert.equal(plan.code, 0, plan.stderr);
 
@@ -163,7 +164,7 @@ describe('what a new user tripped on (CLI)', function () {
   });
 
   it('thaw status gives the rate of the run since it (re)started, no ETA once it stopped, and stopped runs and tables read `stopped`', async () => {
-    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, target_schema: 'watched' }], { batch_size: 100, parallel_threads: 2 }, 'watched.json');
+    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined, target_schema: 'watched' }], { batch_size: 25, parallel_threads: 2 }, 'watched.json');
     fx.setFaults({ delayMs: 40 });
     try {
       const cli = fx.startCli(['start', '--config', config, '--json']);
