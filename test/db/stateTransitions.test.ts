@@ -201,5 +201,10 @@ describe('table status transitions (sql/migrations/000002)', () => {
     const resumed = await getRunProgress(s.pool, S, run.runId, 60);
     assert.equal(resumed.rate.rowsInWindow, 0);
     assert.equal(resumed.rowsLoaded, 10);
+
+    // A resume of a run still marked in progress (its workers died) starts the window anew too.
+    await s.pool.query(`UPDATE ${S}.migration_runs SET running_since = now() - interval '1 hour' WHERE run_id = $1`, [run.runId]);
+    await startRun(s.pool, S, run.runId);
+    assert.ok((await getRunProgress(s.pool, S, run.runId, 60)).rate.runningSeconds < 30);
   });
 });

@@ -95,6 +95,11 @@ describe('PostgreSQL type names: one grammar', function () {
 
     const run = await fx.cli(['start', '--config', config]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
+    // Each override is a column decision worth a warning: in the log once, and in thaw status.
+    const warning = 'column ci: overridden from text';
+    assert.equal(run.stderr.split(warning).length - 1, 1, run.stderr);
+    const status = await fx.cli(['status', '--config', config]);
+    assert.match(status.stdout, new RegExp(`! ${warning}`));
     const types = await fx.query<{ attname: string; type: string }>(
       `SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute
        WHERE attrelid = 'odd.odd_types'::regclass AND attnum > 0 ORDER BY attnum`,
