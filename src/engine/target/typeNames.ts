@@ -5,7 +5,7 @@
 // and its array bounds exactly as CREATE TABLE will.
 import pg from 'pg';
 import { DefinitionError } from '../errors';
-import { didYouMean } from '../types/suggest';
+import { didYouMean } from '../suggest';
 
 export interface WantedType {
   /** The type as the config spells it (already past the config's type-name grammar). */
