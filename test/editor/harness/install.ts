@@ -68,8 +68,14 @@ async function aptInstall(packages: string[]): Promise<void> {
   });
 }
 
+// Under `npm test` the environment carries the outer npm's settings (npm_config_local_prefix,
+// an empty npm_config_allow_scripts, ...): the installs below must not inherit them.
+function environmentWithoutNpm(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+}
+
 /** npm-installs `spec` into `dir` unless an earlier install completed there (marked by a file). */
-async function npmInstallOnce(dir: string, spec: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+async function npmInstallOnce(dir: string, spec: string, env: NodeJS.ProcessEnv = environmentWithoutNpm()): Promise<void> {
   const done = join(dir, '.installed');
   if (existsSync(done)) return;
   await rm(dir, { recursive: true, force: true });
@@ -98,7 +104,7 @@ async function install(): Promise<EditorTools> {
   const codeServerDir = join(cache, `code-server-${CODE_SERVER_VERSION}`);
   if (!existsSync(join(codeServerDir, '.installed'))) await aptInstall(CODE_SERVER_BUILD_PACKAGES);
   await npmInstallOnce(codeServerDir, `code-server@${CODE_SERVER_VERSION}`, {
-    ...process.env,
+    ...environmentWithoutNpm(),
     PATH: `${nodeBinDir}:${process.env.PATH ?? ''}`,
     // As root, npm would otherwise drop privileges for install scripts; node-pty's build calls
     // `npx node-gyp` and must not prompt; native modules build against Node 24's headers.
