@@ -266,7 +266,7 @@ describe('run state', () => {
     outcome = await inClient(s.pool, (c) => finishRun(c, S, run.runId));
     assert.equal(outcome.run.status, 'failed');
     assert.equal(outcome.run.error, '1 chunk(s) failed, 1 chunk(s) not loaded');
-    const progress = await getRunProgress(s.pool, S, run.runId);
+    const progress = await getRunProgress(s.pool, S, run.runId, 30);
     assert.deepEqual(progress.chunks, { pending: 1, in_progress: 0, completed: 0, failed: 1 });
   });
 
