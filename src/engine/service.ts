@@ -13,7 +13,7 @@ import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
-import { readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
+import { type RequeuedChunk, readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
 
 type RequestKey = keyof typeof Requests;
 
@@ -159,7 +159,7 @@ export class EngineService {
     configPath: string,
     /** Whether the run reads Snowflake here: re-queueing failed chunks (retry --queue-only) does not. */
     source: boolean,
-    prepare: (s: Session) => Promise<PreparedRun & { requeued?: number; queueOnly?: boolean }>,
+    prepare: (s: Session) => Promise<PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean }>,
   ): Promise<{ runId: string; requeued: number }> {
     if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`, { runId: this.active.runId });
     const session = await openSession(configPath, { source, env: this.env });
@@ -170,9 +170,14 @@ export class EngineService {
       await session.close();
       throw err;
     }
+    const requeued = prepared.requeued ?? [];
+    const announceRequeued = () => {
+      for (const c of requeued) this.emit(Events.chunkStateChanged, { runId: prepared.runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: 0 });
+    };
     if (prepared.queueOnly) {
       await session.close();
-      return { runId: prepared.runId, requeued: prepared.requeued ?? 0 };
+      announceRequeued();
+      return { runId: prepared.runId, requeued: requeued.length };
     }
     const { runId } = prepared;
     this.emit(Events.runStarted, {
@@ -184,6 +189,7 @@ export class EngineService {
       rows: prepared.rows,
       resumed: prepared.resumed,
     });
+    announceRequeued();
     this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
     for (const t of prepared.truncated ?? []) {
       this.emit(Events.log, {
@@ -209,6 +215,6 @@ export class EngineService {
         await session.close();
       });
     this.active = { runId, stop, abort, done };
-    return { runId, requeued: prepared.requeued ?? 0 };
+    return { runId, requeued: requeued.length };
   }
 }

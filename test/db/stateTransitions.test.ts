@@ -128,7 +128,7 @@ describe('table status transitions (sql/migrations/000002)', () => {
     const a = (await claimChunk(s.pool, S, run.runId, 'w'))!;
     await failChunk(s.pool, S, claimOf(a), TERMINAL, NO_BACKOFF);
     assert.equal((await tableOf(run.runId)).status, 'failed');
-    assert.equal(await retryChunks(s.pool, S, { runId: run.runId }), 1);
+    assert.equal((await retryChunks(s.pool, S, { runId: run.runId })).length, 1);
     const t = await tableOf(run.runId);
     assert.deepEqual([t.status, t.failedChunks, t.error], ['in_progress', 0, null]);
   });
