@@ -94,6 +94,14 @@ export class ChunkMapView {
     };
   }
 
+  /** Selects a chunk by id and scrolls the map to it. */
+  selectChunk(chunkId: number): void {
+    const index = this.layout?.chunkIds.indexOf(chunkId) ?? -1;
+    if (index < 0 || !this.geometry) return;
+    this.select(index);
+    this.box.scrollTop = Math.max(0, this.geometry.y[index]! - this.box.clientHeight / 2);
+  }
+
   private selectedIndex(): number {
     if (this.selectedChunkId === null || !this.layout) return -1;
     return this.layout.chunkIds.indexOf(this.selectedChunkId);
