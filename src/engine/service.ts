@@ -13,7 +13,7 @@ import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
-import { readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
+import { readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries, retryChunks } from './state';
 
 type RequestKey = keyof typeof Requests;
 
@@ -55,12 +55,14 @@ export class EngineService {
     start: (p) => this.begin(p.configPath, (s) => prepareNewRun(s, { append: !!p.append })),
     resume: (p) => this.begin(p.configPath, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
     retry: (p) =>
+      this.requeueIntoActiveRun(p) ??
       this.begin(p.configPath, (s) =>
         prepareResume(s, {
           runId: p.runId,
           requeue: {
-            allFailed: p.chunkId === undefined && p.table === undefined && p.tableOrdinal === undefined,
+            allFailed: p.chunkId === undefined && p.chunkIds === undefined && p.table === undefined && p.tableOrdinal === undefined,
             chunkId: p.chunkId,
+            chunkIds: p.chunkIds,
             table: p.table,
             tableOrdinal: p.tableOrdinal,
           },
@@ -154,6 +156,20 @@ export class EngineService {
     } finally {
       await session.close();
     }
+  }
+
+  /**
+   * A retry of chunks of the run this worker executes: they go back in the queue and the running
+   * loop claims them like any pending chunk (no second run, no refusal). Undefined otherwise, or
+   * when the chunks are named by table name (the run's own path resolves those).
+   */
+  private requeueIntoActiveRun(p: ParamsOf<(typeof Requests)['retry']>): Promise<{ runId: string; requeued: number }> | undefined {
+    const active = this.active;
+    if (!active || p.runId !== active.runId || p.table !== undefined) return undefined;
+    return this.pgSession(p.configPath).then(async (s) => ({
+      runId: active.runId,
+      requeued: await retryChunks(s.pool, s.statusSchema, { runId: active.runId, chunkId: p.chunkId, chunkIds: p.chunkIds, tableOrdinal: p.tableOrdinal }),
+    }));
   }
 
   /**
