@@ -13,7 +13,17 @@ import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
-import { readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries, retryChunks } from './state';
+import {
+  type RequeuedChunk,
+  readChunkGroups,
+  readChunkMap,
+  readChunkPage,
+  readRunSummaries,
+  readTableSummaries,
+  readThroughput,
+  readWorkerSummaries,
+  retryChunks,
+} from './state';
 
 type RequestKey = keyof typeof Requests;
 
@@ -124,11 +134,6 @@ export class EngineService {
     },
   };
 
-  /** The run this worker executes now, if any. */
-  get activeRunId(): string | null {
-    return this.active?.runId ?? null;
-  }
-
   /** Finishes the chunks in flight, records the run's state, and resolves when nothing runs. */
   async shutdown(): Promise<void> {
     this.active?.stop.abort();
@@ -158,6 +163,10 @@ export class EngineService {
     }
   }
 
+  private announceRequeued(runId: string, requeued: RequeuedChunk[]): void {
+    for (const c of requeued) this.emit(Events.chunkStateChanged, { runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: 0 });
+  }
+
   /**
    * A retry of chunks of the run this worker executes: they go back in the queue and the running
    * loop claims them like any pending chunk (no second run, no refusal). Undefined otherwise, or
@@ -166,10 +175,11 @@ export class EngineService {
   private requeueIntoActiveRun(p: ParamsOf<(typeof Requests)['retry']>): Promise<{ runId: string; requeued: number }> | undefined {
     const active = this.active;
     if (!active || p.runId !== active.runId || p.table !== undefined) return undefined;
-    return this.pgSession(p.configPath).then(async (s) => ({
-      runId: active.runId,
-      requeued: await retryChunks(s.pool, s.statusSchema, { runId: active.runId, chunkId: p.chunkId, chunkIds: p.chunkIds, tableOrdinal: p.tableOrdinal }),
-    }));
+    return this.pgSession(p.configPath).then(async (s) => {
+      const requeued = await retryChunks(s.pool, s.statusSchema, { runId: active.runId, chunkId: p.chunkId, chunkIds: p.chunkIds, tableOrdinal: p.tableOrdinal });
+      this.announceRequeued(active.runId, requeued);
+      return { runId: active.runId, requeued: requeued.length };
+    });
   }
 
   /**
@@ -178,7 +188,7 @@ export class EngineService {
    */
   private async begin(
     configPath: string,
-    prepare: (s: Session) => Promise<PreparedRun & { requeued?: number; queueOnly?: boolean }>,
+    prepare: (s: Session) => Promise<PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean }>,
   ): Promise<{ runId: string; requeued: number }> {
     if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`, { runId: this.active.runId });
     const session = await openSession(configPath, { env: this.env });
@@ -189,9 +199,12 @@ export class EngineService {
       await session.close();
       throw err;
     }
+    const requeued = prepared.requeued ?? [];
+    const announceRequeued = () => this.announceRequeued(prepared.runId, requeued);
     if (prepared.queueOnly) {
       await session.close();
-      return { runId: prepared.runId, requeued: prepared.requeued ?? 0 };
+      announceRequeued();
+      return { runId: prepared.runId, requeued: requeued.length };
     }
     const { runId } = prepared;
     this.emit(Events.runStarted, {
@@ -203,6 +216,7 @@ export class EngineService {
       rows: prepared.rows,
       resumed: prepared.resumed,
     });
+    announceRequeued();
     this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
     const stop = new AbortController();
     const abort = new AbortController();
@@ -221,6 +235,6 @@ export class EngineService {
         await session.close();
       });
     this.active = { runId, stop, abort, done };
-    return { runId, requeued: prepared.requeued ?? 0 };
+    return { runId, requeued: requeued.length };
   }
 }
