@@ -34,8 +34,10 @@ function event<D>(name: string): EventType<D> {
   return Object.freeze({ event: name });
 }
 
-export type ParamsOf<T> = T extends RequestType<infer P, unknown> ? P : never;
-export type ResultOf<T> = T extends RequestType<unknown, infer R> ? R : never;
+// Both parameters are inferred: `RequestType<unknown, R>` would not match, as `__types` takes P
+// in a contravariant position.
+export type ParamsOf<T> = T extends RequestType<infer P, infer _R> ? P : never;
+export type ResultOf<T> = T extends RequestType<infer _P, infer R> ? R : never;
 export type DataOf<T> = T extends EventType<infer D> ? D : never;
 
 // ---------------------------------------------------------------------------------------------
