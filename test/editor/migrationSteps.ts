@@ -1,0 +1,66 @@
+// Steps the Migrations-view tests share: open the view, switch emulator faults over its HTTP
+// control endpoint (POST /__thaw/faults), and read what the status tables say about a run.
+import type { FaultSettings } from '../../src/emulator';
+import type { Locator } from 'playwright-core';
+import type { EditorSession, EditorWorkspace } from './harness';
+
+/** A view action (its title bar button), e.g. "Stop". */
+export function viewAction(editor: EditorSession, title: string): Locator {
+  return editor.page.locator(`.sidebar .actions-container .action-label[aria-label^="${title}"]`);
+}
+
+export const STATUS = 'migration_status';
+/** The chunk queries of one day of the demo table (their binds carry the partition value). */
+export const ONE_DAY = 'AS "ROW" FROM .* -- binds: \\["2023-11-05"';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function showMigrationsView(editor: EditorSession): Promise<void> {
+  await editor.runCommand('Migrations: Focus on Runs View');
+  await waitVisible(editor, 'the Migrations view in the side bar', editor.page.locator('.sidebar .title-label', { hasText: /Migrations/i }));
+}
+
+export async function setFaults(world: EditorWorkspace, faults: Partial<FaultSettings>): Promise<void> {
+  const res = await fetch(`${world.fixture.emulator.url}/__thaw/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  if (!res.ok) throw new Error(`POST /__thaw/faults answered ${res.status}: ${await res.text()}`);
+}
+
+export interface RunRow {
+  run_id: string;
+  status: string;
+  parallel_threads: number;
+}
+
+export async function newestRun(world: EditorWorkspace, timeoutMs = 60_000): Promise<RunRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await world.fixture
+      .query<RunRow>(`SELECT run_id, status, parallel_threads FROM ${STATUS}.migration_runs WHERE status <> 'pending' ORDER BY created_at DESC LIMIT 1`)
+      .catch(() => []);
+    if (rows[0]) return rows[0];
+    if (Date.now() > deadline) throw new Error(`no run started within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/** Waits until the run's state is one of `states`; returns it. */
+export async function waitForRunState(world: EditorWorkspace, runId: string, states: string[], timeoutMs = 180_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const [row] = await world.fixture.query<{ status: string }>(`SELECT status FROM ${STATUS}.migration_runs WHERE run_id = $1`, [runId]);
+    last = row?.status ?? 'missing';
+    if (states.includes(last)) return last;
+    if (Date.now() > deadline) throw new Error(`run ${runId} is ${last}, expected ${states.join(' or ')} within ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}
+
+export async function rowCount(world: EditorWorkspace, table: string): Promise<number> {
+  const [row] = await world.fixture.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(row!.n);
+}
+
+/** Waits for `locator` to be visible as a named step (a failure says what and gives a screenshot). */
+export async function waitVisible(editor: EditorSession, what: string, locator: Locator, timeoutMs = 30_000): Promise<void> {
+  await editor.step(`wait for ${what}`, `${what} on screen`, () => locator.first().waitFor({ state: 'visible', timeout: timeoutMs }));
+}

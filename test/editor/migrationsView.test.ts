@@ -1,0 +1,66 @@
+// The Migrations view in a real editor, driven as a user drives it: Plan and Start from the
+// Command Palette; the tree shows the run, its table and chunk groups; an emulator fault fails a
+// chunk, which shows as failed with its error in the tooltip; a click on it and Retry (fault off)
+// complete the run with every source row in the target. Screenshots go to docs/screenshots.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
+import { ONE_DAY, newestRun, rowCount, setFaults, showMigrationsView, waitForRunState, waitVisible } from './migrationSteps';
+
+const ROWS = 2_000;
+const TARGET = `${DEMO_TABLE_SPEC.target_schema}.${DEMO_TABLE_SPEC.target_table}`;
+const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
+
+describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations view', function () {
+  let world: EditorWorkspace | undefined;
+  let editor: EditorSession | undefined;
+
+  before(async function () {
+    this.timeout(900_000);
+    world = await createEditorWorkspace({ demoRows: ROWS, config: { batch_size: 500, max_attempts: 2, parallel_threads: 2 } });
+    editor = await openEditor({ folder: world.folder, name: 'migrations-view', env: world.env });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await editor?.close();
+    await world?.close();
+  });
+
+  it('plans, starts, shows the failed chunk with its error, and completes it with Retry', async function () {
+    this.timeout(600_000);
+    const e = editor!;
+    const w = world!;
+
+    await e.runCommand('Migration: Plan');
+    await waitVisible(e, 'the plan report tab', e.page.locator('.tabs-container .tab', { hasText: /plan-.*\.md/ }), 120_000);
+    await waitVisible(e, 'the plan report', e.page.locator('.editor .view-lines', { hasText: /Migration\splan/ }));
+
+    await setFaults(w, { failQueries: [{ pattern: ONE_DAY, count: 1000, kind: 'sql' }] });
+    await e.runCommand('Migration: Start');
+    const run = await newestRun(w);
+    await showMigrationsView(e);
+    await e.waitForTreeItem(run.run_id, 60_000);
+    await e.waitForTreeItem(/^FACTVISITCALLPERFORMANCE_CR → analytics_editor\./, 60_000);
+
+    assert.equal(await waitForRunState(w, run.run_id, ['failed', 'completed']), 'failed');
+    await e.waitForNotification(new RegExp(`Migration run ${run.run_id} ended`));
+    const [failed] = await w.fixture.query<{ chunk_id: number }>(`SELECT chunk_id FROM migration_status.migration_chunk_status WHERE run_id = $1 AND status = 'failed'`, [run.run_id]);
+    const chunkLabel = `chunk ${failed!.chunk_id}`;
+    await e.waitForTreeItem(/^failed$/, 30_000);
+    await e.waitForTreeItem(/^completed$/, 30_000);
+    const tooltip = await e.treeItemTooltip(chunkLabel, 30_000);
+    await e.screenshot('tree with a failed chunk', join(SCREENSHOTS, 'tree-failed-chunk.png'));
+    assert.match(tooltip, /Error: .*FACTVISITCALLPERFORMANCE_CR/s, tooltip);
+    assert.match(tooltip, /code: 000603/, tooltip);
+    assert.match(tooltip, /attempts: 2/, tooltip);
+
+    await setFaults(w, { failQueries: [] });
+    await e.clickTreeItem(chunkLabel);
+    await e.pickQuickPick(new RegExp(`Retry chunk ${failed!.chunk_id}\\b`));
+    assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');
+    await e.waitForNotification(new RegExp(`Migration run ${run.run_id} completed`));
+    assert.equal(await rowCount(w, TARGET), ROWS, 'the target holds every source row');
+    await waitVisible(e, 'the run at 100% in the tree', e.page.locator('.monaco-list-row[role="treeitem"]', { hasText: run.run_id }).filter({ hasText: /100%/ }));
+  });
+});
