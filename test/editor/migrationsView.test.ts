@@ -58,8 +58,8 @@ describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations vi
     await setFaults(w, { failQueries: [] });
     await e.clickTreeItem(chunkLabel);
     await e.pickQuickPick(new RegExp(`Retry chunk ${failed!.chunk_id}\\b`));
+    await e.waitForNotification(new RegExp(`Migration run ${run.run_id} completed`), 180_000);
     assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');
-    await e.waitForNotification(new RegExp(`Migration run ${run.run_id} completed`));
     assert.equal(await rowCount(w, TARGET), ROWS, 'the target holds every source row');
     await waitVisible(e, 'the run at 100% in the tree', e.page.locator('.monaco-list-row[role="treeitem"]', { hasText: run.run_id }).filter({ hasText: /100%/ }));
   });

@@ -115,6 +115,8 @@ export async function setSecret(ctx: Ctx, side: SecretSide, arg?: unknown): Prom
   await ctx.engine.setEnv(await ctx.secrets.env());
   ctx.log.info(`secret \${env:${name}} set for the ${product} side (value kept in secret storage)`);
   vscode.window.setStatusBarMessage(`$(key) \${env:${name}} stored in secret storage`, 5000);
+  // The status tables may have been out of reach for want of this secret.
+  ctx.refreshSoon();
   if (!refs.some((r) => r.name === name)) {
     void vscode.window.showInformationMessage(`Write "\${env:${name}}" as the ${product} secret in ${vscode.workspace.asRelativePath(configPath)} so the migration reads it.`);
   }
