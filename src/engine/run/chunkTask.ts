@@ -45,6 +45,7 @@ export async function runChunkTask(
       target: { schema: table.target.schema, table: table.target.table, columns: table.targetColumns },
       rowsExpected: chunk.rows,
       source: rows,
+      nulStrippedRows: () => rows.nulStrippedRows,
       signal,
     });
     return { status: 'completed', ...loaded };

@@ -9,6 +9,7 @@ import { planRun, type PlannedRun } from '../plan/planRun';
 import type { PreparedRun } from '../service';
 import { withClient, type Session } from '../session';
 import {
+  addTableWarnings,
   applyStatusSchema,
   createRun,
   findOpenRun,
@@ -96,9 +97,13 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   }
   // A run that `thaw plan` stored and nobody started yet is started as planned.
   const targets = await checkTargets(session, options.append, hasStatus, open?.runId ?? '');
+  // Target columns whose type differs from the mapping, by table name: stored on the run's tables.
+  const columnWarnings = new Map<string, string[]>();
   const checkColumns = async (tables: Array<{ target: ResolvedTable; mappings: ColumnMapping[] }>) => {
     for (const t of tables) {
-      if (targets.get(t.target.name)!.exists) await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings);
+      if (!targets.get(t.target.name)!.exists) continue;
+      const check = await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings);
+      columnWarnings.set(t.target.name, check.warnings);
     }
   };
   let runId: string;
@@ -116,6 +121,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   for (const record of await getRunTables(pool, statusSchema, runId)) {
     const table = configTableOf(session, record);
     const target = targets.get(table.name)!;
+    await addTableWarnings(pool, statusSchema, runId, record.tableOrdinal, columnWarnings.get(table.name) ?? []);
     if (!target.exists) {
       await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
       await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);

@@ -15,3 +15,5 @@ export * from './tableMarks';
 export * from './schemaExists';
 export * from './replaceChunks';
 export * from './releaseOrphans';
+export * from './chunkMap';
+export * from './throughput';
