@@ -14,7 +14,7 @@ import { ThawDocuments } from './documents';
 import { EngineHost } from './engineHost';
 import { ErrorReporter, messageOf, wireErrorOf } from './errors';
 import { formatDuration } from './format';
-import { ProgressSummary } from './progressSummary';
+import { ProgressPanels } from './panel/progressPanels';
 import { RunMemory, waitForExit } from './runMemory';
 import { RunsModel, type ReadFailure, type RunsReader } from './runsTree/model';
 import { RunsTreeProvider } from './runsTree/provider';
@@ -36,9 +36,8 @@ export class ThawContext extends Disposable implements Ctx {
   readonly errors: ErrorReporter;
   readonly memory: RunMemory;
   readonly secrets: SecretEnv;
-  /** Show Progress: the summary document until the progress panel assigns itself here. */
+  /** What Show Progress opens (from the palette, a run in the tree and the status bar): the progress panel. */
   progressView: ProgressView;
-  private readonly summary: ProgressSummary;
   private readonly statusBar: RunStatusBar;
   private readonly tree: RunsTreeProvider;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -58,8 +57,7 @@ export class ThawContext extends Disposable implements Ctx {
     this.model = new RunsModel(readerOf(this.engine), describeFailure, (p) => vscode.workspace.asRelativePath(p));
     this.tree = this._register(new RunsTreeProvider(this.model));
     this.statusBar = this._register(new RunStatusBar());
-    this.summary = new ProgressSummary(this.engine, this.docs);
-    this.progressView = this.summary;
+    this.progressView = this._register(new ProgressPanels(extension.extensionUri, this.engine, this.log));
 
     for (const d of registerCommands(this)) this._register(d);
     this.wireEngine();
@@ -155,7 +153,6 @@ export class ThawContext extends Disposable implements Ctx {
     const active = this.activeRun();
     this.statusBar.show(active?.run ?? this.lastRunOfThisWindow());
     this.updateContextKeys();
-    for (const { run } of this.model.allRuns()) if (run.status === 'in_progress' || run.runId === this.engine.activeRun?.runId) void this.summary.refresh(run.runId);
   }
 
   private lastFinishedHere: string | undefined;

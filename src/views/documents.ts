@@ -2,7 +2,7 @@
 // - `thaw://schema/thaw-config.schema.json`: the config's JSON Schema, which VS Code's JSON
 //   language service fetches for every file whose `$schema` names it (errors and completions while
 //   typing), read from the extension's own schema/ folder;
-// - `thaw-report:` documents: the plan report and the progress summary, which update in place.
+// - `thaw-report:` documents: the plan report.
 import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { THAW_SCHEMA_SCHEME } from './configKind';
@@ -40,13 +40,5 @@ export class ThawDocuments extends Disposable {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: options.preserveFocus });
     return uri;
-  }
-
-  /** Updates a report only if it was shown before. */
-  updateReport(name: string, markdown: string): void {
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}` });
-    if (!this.reports.has(uri.toString())) return;
-    this.reports.set(uri.toString(), markdown);
-    this.changed.fire(uri);
   }
 }

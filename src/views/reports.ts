@@ -1,8 +1,7 @@
-// The readable documents the commands open: the plan report (Migration: Plan) and the progress
-// summary (Migration: Show Progress, until the progress panel replaces it). Markdown, built from
-// protocol values only. Pure: unit-tested in plain Node.
-import type { PlanReport, RunSummary, TableSummary, WorkerSummary } from '../protocol/engine';
-import { formatCount, formatDuration, formatPercent, formatRate, RUN_STATE_LABELS } from './format';
+// The plan report that Migration: Plan opens as a readable document. Markdown, built from protocol
+// values only. Pure: unit-tested in plain Node.
+import type { PlanReport } from '../protocol/engine';
+import { formatDuration } from './format';
 
 function cell(text: string | number): string {
   return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -35,38 +34,5 @@ export function planMarkdown(plan: PlanReport, configPath: string): string {
     lines.push(...table(['column', 'Snowflake type', 'PostgreSQL column', 'PostgreSQL type', 'why', 'warnings'], t.columns.map((c) => [c.source, c.sourceType, c.target, c.targetType, c.reason, c.warnings.join('; ')])));
   }
   lines.push('', 'Run **Migration: Start** to begin this plan.', '');
-  return lines.join('\n');
-}
-
-export function progressMarkdown(run: RunSummary, tables: TableSummary[], workers: WorkerSummary[], configPath: string): string {
-  const lines = [
-    `# Migration run ${run.runId}: ${RUN_STATE_LABELS[run.status]}`,
-    '',
-    `Config: \`${configPath}\` · target schema ${run.targetSchemas.join(', ')}`,
-    '',
-    `- progress: **${formatPercent(run.percent)}**, ${run.rowsLoaded.toLocaleString('en-US')} of ${run.rowsTotal.toLocaleString('en-US')} rows`,
-    `- rate: ${formatRate(run.rowsPerSecond)}${run.etaSeconds !== null ? `, ETA ${formatDuration(run.etaSeconds)}` : ''}`,
-    `- chunks: ${run.chunks.completed} completed, ${run.chunks.in_progress} in progress, ${run.chunks.pending} pending, ${run.chunks.failed} failed (of ${run.chunksTotal})`,
-    `- threads: ${run.parallelThreads}, batch size: ${run.batchSize.toLocaleString('en-US')}, live workers: ${run.liveWorkers}`,
-    `- started: ${run.startedAt ?? 'not yet'}${run.finishedAt ? `, finished: ${run.finishedAt}` : ''}`,
-    ...(run.error ? ['', `**Error:** ${run.error}`] : []),
-    '',
-    '## Tables',
-    '',
-    ...table(
-      ['source', 'target', 'state', 'done', 'chunks', 'rows', 'failed'],
-      tables.map((t) => [t.sourceTable, `${t.targetSchema}.${t.targetTable}`, t.status, formatPercent(t.percent), `${t.chunks.completed}/${t.totalChunks}`, `${formatCount(t.rowsLoaded)}/${formatCount(t.rowsTotal)}`, t.chunks.failed]),
-    ),
-    '',
-    '## Workers',
-    '',
-    ...(workers.length === 0
-      ? ['No worker has joined this run yet.']
-      : table(
-          ['worker', 'host', 'pid', 'state', 'threads', 'RSS', 'last heartbeat'],
-          workers.map((w) => [w.workerId, w.host, w.pid, w.status, w.threads ?? '', w.rssMb === null ? '' : `${w.rssMb} MB`, w.heartbeatAt]),
-        )),
-    '',
-  ];
   return lines.join('\n');
 }

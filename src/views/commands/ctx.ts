@@ -17,9 +17,8 @@ export interface RunTarget {
 }
 
 /**
- * What Show Progress opens. Until the progress panel exists it is a readable summary document;
- * the panel replaces it by assigning `ThawContext.progressView` (the tree's run items and the
- * status bar both go through `thaw.showProgress`, so they follow).
+ * What Show Progress opens: the progress panel (src/views/panel). The tree's run items and the
+ * status bar both go through `thaw.showProgress`, so they open the same thing.
  */
 export interface ProgressView {
   show(target: RunTarget): Promise<void>;

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import type { PlanReport } from '../../../src/protocol/engine';
-import { planMarkdown, progressMarkdown } from '../../../src/views/reports';
-import { aRun, aTable } from './builders';
+import { planMarkdown } from '../../../src/views/reports';
 
-describe('views: plan report and progress summary', () => {
+describe('views: the plan report', () => {
   it('shows tables, chunks, rows, every type decision and the estimate', () => {
     const plan: PlanReport = {
       runId: 'r9',
@@ -32,13 +31,5 @@ describe('views: plan report and progress summary', () => {
     assert.match(md, /\*\*1,000,000 rows in 40 chunks\*\*, estimated 4m41s \(from 2 earlier runs\)/);
     assert.match(md, /\| FACT \| analytics_dev2\.fact \| 1,000,000 \| 40 \| 25,000 \| 1 \| 0 \| created \|/);
     assert.match(md, /\| AMOUNT \| NUMBER\(18,4\) \| amount \| numeric\(18,4\) \| exact decimal \|  \|/);
-  });
-
-  it('summarises a run’s progress, tables and workers', () => {
-    const md = progressMarkdown(aRun(), [aTable()], [], 'config.json');
-    assert.match(md, /progress: \*\*41%\*\*, 410,000 of 1,000,000 rows/);
-    assert.match(md, /rate: 12\.3k rows\/s, ETA 3h12m/);
-    assert.match(md, /\| FACT \| analytics_dev2\.fact \| in_progress \| 41% \| 16\/40 \| 410k\/1M \| 0 \|/);
-    assert.match(md, /No worker has joined this run yet/);
   });
 });
