@@ -53,6 +53,7 @@ describe('editor: config.json validation', function () {
     await e.runCommand('Migration: Start');
     const message = await e.waitForNotification(/config\.json is invalid: parallel_threads: /, 90_000);
     assert.match(message, new RegExp(`\\(line ${invalidLine}\\)`), message);
+    await e.screenshot('Start refuses the invalid config', join(SCREENSHOTS, 'config-start-error.png'));
     const rows = await world!.fixture.query(`SELECT to_regclass('migration_status.migration_runs') AS t`);
     assert.deepEqual(rows, [{ t: null }], 'nothing was written for an invalid config');
     await e.clickNotificationButton(/config\.json is invalid/, `Open at Line ${invalidLine}`);

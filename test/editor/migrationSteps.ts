@@ -30,16 +30,19 @@ export interface RunRow {
   parallel_threads: number;
 }
 
-export async function newestRun(world: EditorWorkspace, timeoutMs = 60_000): Promise<RunRow> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await world.fixture
-      .query<RunRow>(`SELECT run_id, status, parallel_threads FROM ${STATUS}.migration_runs WHERE status <> 'pending' ORDER BY created_at DESC LIMIT 1`)
-      .catch(() => []);
-    if (rows[0]) return rows[0];
-    if (Date.now() > deadline) throw new Error(`no run started within ${timeoutMs} ms`);
-    await sleep(250);
-  }
+/** The run the last Start began, as the status tables list it. */
+export function newestRun(editor: EditorSession, world: EditorWorkspace, timeoutMs = 60_000): Promise<RunRow> {
+  return editor.step('wait for a run to start', `a started run in ${STATUS}.migration_runs`, async () => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await world.fixture
+        .query<RunRow>(`SELECT run_id, status, parallel_threads FROM ${STATUS}.migration_runs WHERE status <> 'pending' ORDER BY created_at DESC LIMIT 1`)
+        .catch(() => []);
+      if (rows[0]) return rows[0];
+      if (Date.now() > deadline) throw new Error(`no run started within ${timeoutMs} ms; notifications: ${JSON.stringify(await editor.notifications())}`);
+      await sleep(250);
+    }
+  });
 }
 
 /** Waits until the run's state is one of `states`; returns it. */

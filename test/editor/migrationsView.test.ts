@@ -32,13 +32,17 @@ describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations vi
     const e = editor!;
     const w = world!;
 
+    // A command invoked in a state where it cannot act says so.
+    await e.runCommand('Migration: Abort');
+    await e.waitForNotification(/No migration run is active in this window: there is nothing to abort/);
+
     await e.runCommand('Migration: Plan');
     await waitVisible(e, 'the plan report tab', e.page.locator('.tabs-container .tab', { hasText: /plan-.*\.md/ }), 120_000);
     await waitVisible(e, 'the plan report', e.page.locator('.editor .view-lines', { hasText: /Migration\splan/ }));
 
     await setFaults(w, { failQueries: [{ pattern: ONE_DAY, count: 1000, kind: 'sql' }] });
     await e.runCommand('Migration: Start');
-    const run = await newestRun(w);
+    const run = await newestRun(e, w);
     await showMigrationsView(e);
     await e.waitForTreeItem(run.run_id, 60_000);
     await e.waitForTreeItem(/^FACTVISITCALLPERFORMANCE_CR → analytics_editor\./, 60_000);
@@ -61,6 +65,10 @@ describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations vi
     await e.waitForNotification(new RegExp(`Migration run ${run.run_id} completed`), 180_000);
     assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');
     assert.equal(await rowCount(w, TARGET), ROWS, 'the target holds every source row');
+    await e.runCommand('Migration: Open Monitoring Query');
+    await e.pickQuickPick(/^dashboard\.sql/);
+    await waitVisible(e, 'the dashboard query in an editor', e.page.locator('.editor .view-lines', { hasText: /migration_table_status/ }));
+
     await waitVisible(e, 'the run at 100% in the tree', e.page.locator('.monaco-list-row[role="treeitem"]', { hasText: run.run_id }).filter({ hasText: /100%/ }));
   });
 });

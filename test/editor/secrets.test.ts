@@ -53,7 +53,7 @@ describe('editor: secrets from SecretStorage', function () {
     await e.runCommand('Migration: Set Snowflake Secret');
     await e.answerInput(SF_SECRET);
     await e.runCommand('Migration: Start');
-    const run = await newestRun(w);
+    const run = await newestRun(e, w);
     assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');
     await e.waitForNotification(/completed/);
 

@@ -32,7 +32,7 @@ describe('editor: Tune and a window reload during a run', function () {
     // Slow answers keep the run going long enough to tune it and reload the window.
     await setFaults(w, { delayMs: 120 });
     await e.runCommand('Migration: Start');
-    const run = await newestRun(w);
+    const run = await newestRun(e, w);
     await showMigrationsView(e);
     await e.waitForTreeItem(run.run_id, 60_000);
     await waitVisible(e, 'the Stop action of the view', viewAction(e, 'Stop'));

@@ -41,7 +41,7 @@ describe('editor: a worker crash during a run', function () {
     const w = world!;
     await setFaults(w, { delayMs: 100 });
     await e.runCommand('Migration: Start');
-    const started = await newestRun(w);
+    const started = await newestRun(e, w);
     await showMigrationsView(e);
     await e.waitForTreeItem(started.run_id, 60_000);
     const pids = await workerPids(e.server.extensionDir);
