@@ -4,11 +4,9 @@
 // config.json of another project in the same workspace is left alone.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
-import { waitVisible } from './migrationSteps';
+import { docScreenshot, waitVisible } from './migrationSteps';
 
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 describe('editor: config.json validation', function () {
   let world: EditorWorkspace | undefined;
@@ -40,7 +38,7 @@ describe('editor: config.json validation', function () {
     await e.openFile('config.json');
     const problem = await e.waitForProblem(/Incorrect type\. Expected "integer"/, 90_000);
     assert.match(problem, /Incorrect type/);
-    await e.screenshot('config diagnostics', join(SCREENSHOTS, 'config-diagnostics.png'));
+    await docScreenshot(e, 'config-diagnostics');
     await e.openFile('other/config.json');
     await waitVisible(e, 'other/config.json in the editor', e.page.locator('.editor .view-lines', { hasText: /another\sproject/ }));
     const rows = await e.problems();
@@ -53,7 +51,7 @@ describe('editor: config.json validation', function () {
     await e.runCommand('Migration: Start');
     const message = await e.waitForNotification(/config\.json is invalid: parallel_threads: /, 90_000);
     assert.match(message, new RegExp(`\\(line ${invalidLine}\\)`), message);
-    await e.screenshot('Start refuses the invalid config', join(SCREENSHOTS, 'config-start-error.png'));
+    await docScreenshot(e, 'config-start-error');
     const rows = await world!.fixture.query(`SELECT to_regclass('migration_status.migration_runs') AS t`);
     assert.deepEqual(rows, [{ t: null }], 'nothing was written for an invalid config');
     await e.clickNotificationButton(/config\.json is invalid/, `Open at Line ${invalidLine}`);

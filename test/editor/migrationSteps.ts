@@ -1,6 +1,7 @@
 // Steps the Migrations-view tests share: open the view, switch emulator faults over its HTTP
 // control endpoint (POST /__thaw/faults), and read what the status tables say about a run.
 import type { FaultSettings } from '../../src/emulator';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import type { EditorSession, EditorWorkspace } from './harness';
 
@@ -66,4 +67,23 @@ export async function rowCount(world: EditorWorkspace, table: string): Promise<n
 /** Waits for `locator` to be visible as a named step (a failure says what and gives a screenshot). */
 export async function waitVisible(editor: EditorSession, what: string, locator: Locator, timeoutMs = 30_000): Promise<void> {
   await editor.step(`wait for ${what}`, `${what} on screen`, () => locator.first().waitFor({ state: 'visible', timeout: timeoutMs }));
+}
+
+/**
+ * A screenshot the README shows: saved with the run's other artifacts, and over
+ * docs/screenshots/NAME.png when THAW_UPDATE_SCREENSHOTS=1 (so a plain test run leaves the
+ * checkout as it was).
+ */
+export async function docScreenshot(editor: EditorSession, name: string): Promise<string> {
+  const path = process.env.THAW_UPDATE_SCREENSHOTS === '1' ? join(process.cwd(), 'docs', 'screenshots', `${name}.png`) : undefined;
+  return editor.screenshot(name, path);
+}
+
+/**
+ * Answers the input box whose prompt matches: waits for that prompt first, so the text cannot go
+ * to the Command Palette's input while it is closing.
+ */
+export async function answerPrompt(editor: EditorSession, prompt: RegExp, text: string): Promise<void> {
+  await waitVisible(editor, `an input box asking ${prompt}`, editor.page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }));
+  await editor.answerInput(text);
 }

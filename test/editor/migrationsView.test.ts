@@ -1,15 +1,13 @@
 // The Migrations view in a real editor, driven as a user drives it: Plan and Start from the
 // Command Palette; the tree shows the run, its table and chunk groups; an emulator fault fails a
 // chunk, which shows as failed with its error in the tooltip; a click on it and Retry (fault off)
-// complete the run with every source row in the target. Screenshots go to docs/screenshots.
+// complete the run with every source row in the target. The README's screenshots come from here (THAW_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
-import { ONE_DAY, newestRun, rowCount, setFaults, showMigrationsView, waitForRunState, waitVisible } from './migrationSteps';
+import { ONE_DAY, docScreenshot, newestRun, rowCount, setFaults, showMigrationsView, waitForRunState, waitVisible } from './migrationSteps';
 
 const ROWS = 2_000;
 const TARGET = `${DEMO_TABLE_SPEC.target_schema}.${DEMO_TABLE_SPEC.target_table}`;
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations view', function () {
   let world: EditorWorkspace | undefined;
@@ -54,7 +52,7 @@ describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations vi
     await e.waitForTreeItem(/^failed$/, 30_000);
     await e.waitForTreeItem(/^completed$/, 30_000);
     const tooltip = await e.treeItemTooltip(chunkLabel, 30_000);
-    await e.screenshot('tree with a failed chunk', join(SCREENSHOTS, 'tree-failed-chunk.png'));
+    await docScreenshot(e, 'tree-failed-chunk');
     assert.match(tooltip, /Error: .*FACTVISITCALLPERFORMANCE_CR/s, tooltip);
     assert.match(tooltip, /code: 000603/, tooltip);
     assert.match(tooltip, /attempts: 2/, tooltip);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
-import { newestRun, waitForRunState } from './migrationSteps';
+import { answerPrompt, newestRun, waitForRunState } from './migrationSteps';
 
 const PG_SECRET = `pg-Secr3t-${randomBytes(6).toString('hex')}`;
 const SF_SECRET = `sf-Secr3t-${randomBytes(6).toString('hex')}`;
@@ -49,9 +49,9 @@ describe('editor: secrets from SecretStorage', function () {
     const w = world!;
     assert.equal(w.env.THAW_EDITOR_PG_SECRET, undefined);
     await e.runCommand('Migration: Set PostgreSQL Secret');
-    await e.answerInput(PG_SECRET);
+    await answerPrompt(e, /THAW_EDITOR_PG_SECRET/, PG_SECRET);
     await e.runCommand('Migration: Set Snowflake Secret');
-    await e.answerInput(SF_SECRET);
+    await answerPrompt(e, /THAW_EDITOR_SF_SECRET/, SF_SECRET);
     await e.runCommand('Migration: Start');
     const run = await newestRun(e, w);
     assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');

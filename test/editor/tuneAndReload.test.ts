@@ -3,7 +3,7 @@
 // reload mid-run loses nothing: the tree comes back and the run finishes.
 import assert from 'node:assert/strict';
 import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
-import { newestRun, rowCount, setFaults, showMigrationsView, viewAction, waitForRunState, waitVisible } from './migrationSteps';
+import { answerPrompt, newestRun, rowCount, setFaults, showMigrationsView, viewAction, waitForRunState, waitVisible } from './migrationSteps';
 
 const ROWS = 2_000;
 const TARGET = `${DEMO_TABLE_SPEC.target_schema}.${DEMO_TABLE_SPEC.target_table}`;
@@ -38,8 +38,8 @@ describe('editor: Tune and a window reload during a run', function () {
     await waitVisible(e, 'the Stop action of the view', viewAction(e, 'Stop'));
 
     await e.runCommand('Migration: Tune Threads and Batch Size');
-    await e.answerInput('5');
-    await e.answerInput('');
+    await answerPrompt(e, /^Threads/, '5');
+    await answerPrompt(e, /^Batch size/, '');
     let threads = 0;
     let inFlight = 0;
     for (let i = 0; i < 80 && (threads !== 5 || inFlight < 3); i++) {
