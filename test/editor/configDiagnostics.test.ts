@@ -4,9 +4,9 @@
 // config.json of another project in the same workspace is left alone.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
-import { docScreenshot, waitVisible } from './migrationSteps';
-
+import { answerPrompt, docScreenshot, waitVisible } from './migrationSteps';
 
 describe('editor: config.json validation', function () {
   let world: EditorWorkspace | undefined;
@@ -57,5 +57,16 @@ describe('editor: config.json validation', function () {
     await e.clickNotificationButton(/config\.json is invalid/, `Open at Line ${invalidLine}`);
     await waitVisible(e, 'config.json as the active tab', e.page.locator('.tabs-container .tab.active', { hasText: 'config.json' }));
     await waitVisible(e, `the cursor on line ${invalidLine}`, e.page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${invalidLine},`) }));
+  });
+
+  it('"Migration: Create Config" writes a starter config that names Thaw\'s schema', async function () {
+    this.timeout(120_000);
+    const e = editor!;
+    await e.runCommand('Migration: Create Config');
+    await answerPrompt(e, /^File name/, '');
+    await waitVisible(e, 'the new config in an editor tab', e.page.locator('.tabs-container .tab.active', { hasText: 'migration.thaw.json' }));
+    const text = await readFile(join(world!.folder, 'migration.thaw.json'), 'utf8');
+    assert.match(text, /"\$schema": "thaw:\/\/schema\/thaw-config\.schema\.json"/);
+    assert.match(text, /"password": "\$\{env:SNOWFLAKE_PASSWORD\}"/);
   });
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
-import { answerPrompt, newestRun, waitForRunState } from './migrationSteps';
+import { ONE_DAY, answerPrompt, newestRun, setFaults, waitForRunState } from './migrationSteps';
 
 const PG_SECRET = `pg-Secr3t-${randomBytes(6).toString('hex')}`;
 const SF_SECRET = `sf-Secr3t-${randomBytes(6).toString('hex')}`;
@@ -25,7 +25,7 @@ describe('editor: secrets from SecretStorage', function () {
 
   before(async function () {
     this.timeout(900_000);
-    world = await createEditorWorkspace({ demoRows: 500 });
+    world = await createEditorWorkspace({ demoRows: 500, config: { retry_delay_seconds: 0.1 } });
     // A role of its own, so the password is one nobody else uses and a grep means something.
     await world.fixture.query(`CREATE ROLE ${ROLE} LOGIN SUPERUSER PASSWORD '${PG_SECRET}'`);
     const config = JSON.parse(await readFile(world.configPath, 'utf8')) as { source: Record<string, unknown>; target: Record<string, unknown> };
@@ -52,6 +52,8 @@ describe('editor: secrets from SecretStorage', function () {
     await answerPrompt(e, /THAW_EDITOR_PG_SECRET/, PG_SECRET);
     await e.runCommand('Migration: Set Snowflake Secret');
     await answerPrompt(e, /THAW_EDITOR_SF_SECRET/, SF_SECRET);
+    // One failed query (retried to success) makes the Snowflake driver write its log file.
+    await setFaults(w, { failQueries: [{ pattern: ONE_DAY, count: 1, kind: 'sql' }] });
     await e.runCommand('Migration: Start');
     const run = await newestRun(e, w);
     assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');
