@@ -122,11 +122,6 @@ export class EngineService {
     },
   };
 
-  /** The run this worker executes now, if any. */
-  get activeRunId(): string | null {
-    return this.active?.runId ?? null;
-  }
-
   /** Finishes the chunks in flight, records the run's state, and resolves when nothing runs. */
   async shutdown(): Promise<void> {
     this.active?.stop.abort();

@@ -1,9 +1,9 @@
 // Steps the Migrations-view tests share: open the view, switch emulator faults over its HTTP
 // control endpoint (POST /__thaw/faults), and read what the status tables say about a run.
-import type { FaultSettings } from '../../src/emulator';
+import type { FaultSettings } from '../../../src/emulator';
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
-import type { EditorSession, EditorWorkspace } from './harness';
+import type { EditorSession, EditorWorkspace } from '../harness';
 
 /** A view action (its title bar button), e.g. "Stop". */
 export function viewAction(editor: EditorSession, title: string): Locator {

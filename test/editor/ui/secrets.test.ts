@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
+import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
 import { answerPrompt, newestRun, waitForRunState } from './migrationSteps';
 
 const PG_SECRET = `pg-Secr3t-${randomBytes(6).toString('hex')}`;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
+import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
 import { newestRun, rowCount, setFaults, showMigrationsView, waitForRunState } from './migrationSteps';
 
 const ROWS = 1_000;

@@ -2,7 +2,7 @@
 // Threads and Batch Size" changes the worker's concurrency as the status tables show, and a window
 // reload mid-run loses nothing: the tree comes back and the run finishes.
 import assert from 'node:assert/strict';
-import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
+import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
 import { answerPrompt, newestRun, rowCount, setFaults, showMigrationsView, viewAction, waitForRunState, waitVisible } from './migrationSteps';
 
 const ROWS = 2_000;

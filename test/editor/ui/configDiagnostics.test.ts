@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
+import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
 import { answerPrompt, docScreenshot, waitVisible } from './migrationSteps';
 
 describe('editor: config.json validation', function () {

@@ -3,7 +3,7 @@
 // chunk, which shows as failed with its error in the tooltip; a click on it and Retry (fault off)
 // complete the run with every source row in the target. The README's screenshots come from here (THAW_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
-import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from './harness';
+import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
 import { ONE_DAY, docScreenshot, newestRun, rowCount, setFaults, showMigrationsView, waitForRunState, waitVisible } from './migrationSteps';
 
 const ROWS = 2_000;
