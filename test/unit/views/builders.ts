@@ -1,54 +1,38 @@
 // Typed builders of the protocol values the views show: a test states only what it is about.
+// Runs and tables start from the panel's fixtures (test/unit/panelFixtures.ts).
 import type { ChunkCounts, ChunkDetail, ChunkGroup, RunSummary, TableSummary } from '../../../src/protocol/engine';
+import { runSummary, tableSummary } from '../panelFixtures';
 
 export function counts(c: Partial<ChunkCounts> = {}): ChunkCounts {
   return { pending: 0, in_progress: 0, completed: 0, failed: 0, ...c };
 }
 
+/** A running run 41% done, as the tree's tests describe it (panelFixtures' run with these figures). */
 export function aRun(r: Partial<RunSummary> = {}): RunSummary {
-  return {
+  return runSummary({
     runId: 'r1',
     configHash: 'h',
     configPath: '/w/config.json',
-    status: 'in_progress',
-    stopRequested: false,
-    createdAt: '2026-12-01T15:00:00.000Z',
     startedAt: '2026-12-01T15:00:05.000Z',
-    finishedAt: null,
-    targetSchemas: ['analytics_dev2'],
-    parallelThreads: 4,
-    batchSize: 25_000,
-    rowsTotal: 1_000_000,
     rowsLoaded: 410_000,
-    chunksTotal: 40,
     chunks: counts({ completed: 16, in_progress: 4, pending: 20 }),
     percent: 41,
     rowsPerSecond: 12_345,
     etaSeconds: 11_520,
-    liveWorkers: 1,
-    error: null,
     ...r,
-  };
+  });
 }
 
 export function aTable(t: Partial<TableSummary> = {}): TableSummary {
-  return {
+  return tableSummary({
     runId: 'r1',
-    tableOrdinal: 0,
     sourceTable: 'FACT',
-    targetSchema: 'analytics_dev2',
     targetTable: 'fact',
-    status: 'in_progress',
-    totalChunks: 40,
     chunks: counts({ completed: 16, in_progress: 4, pending: 20 }),
-    rowsTotal: 1_000_000,
     rowsLoaded: 410_000,
     percent: 41,
-    nulStrippedRows: 0,
-    warnings: [],
-    error: null,
     ...t,
-  };
+  });
 }
 
 export function aGroup(g: Partial<ChunkGroup> = {}): ChunkGroup {
