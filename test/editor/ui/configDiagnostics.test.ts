@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
-import { answerPrompt, docScreenshot, waitVisible } from './migrationSteps';
+import { answerPrompt, docScreenshot, quickOpen, waitVisible } from './migrationSteps';
 
 describe('editor: config.json validation', function () {
   let world: EditorWorkspace | undefined;
@@ -35,11 +35,11 @@ describe('editor: config.json validation', function () {
   it('shows the schema diagnostic while editing, and only for the Thaw config', async function () {
     this.timeout(300_000);
     const e = editor!;
-    await e.openFile('config.json');
+    await quickOpen(e, 'config.json', /^config\.json(?!.*\bother\b)/);
     const problem = await e.waitForProblem(/Incorrect type\. Expected "integer"/, 90_000);
     assert.match(problem, /Incorrect type/);
     await docScreenshot(e, 'config-diagnostics');
-    await e.openFile('other/config.json');
+    await quickOpen(e, 'other/config.json', /^config\.json.*\bother\b/);
     await waitVisible(e, 'other/config.json in the editor', e.page.locator('.editor .view-lines', { hasText: /another\sproject/ }));
     const rows = await e.problems();
     assert.equal(rows.filter((r) => /Incorrect type/.test(r)).length, 1, `only the Thaw config has a schema problem: ${JSON.stringify(rows)}`);

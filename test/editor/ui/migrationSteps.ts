@@ -87,3 +87,34 @@ export async function answerPrompt(editor: EditorSession, prompt: RegExp, text: 
   await waitVisible(editor, `an input box asking ${prompt}`, editor.page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }));
   await editor.answerInput(text);
 }
+
+/**
+ * Opens a workspace file with Quick Open, picking the row that `row` matches (its aria-label is
+ * the file name and its folder), for names that several folders share.
+ */
+export async function quickOpen(editor: EditorSession, query: string, row: RegExp): Promise<void> {
+  await editor.step(`type "${query}" into Quick Open`, 'the Quick Open box', async () => {
+    const widget = editor.page.locator('.quick-input-widget');
+    if (await widget.isVisible()) await editor.page.keyboard.press('Escape');
+    await editor.page.keyboard.press('Control+P');
+    await widget.waitFor({ state: 'visible', timeout: 10_000 });
+    await editor.page.keyboard.type(query);
+  });
+  await editor.pickQuickPick(row, 20_000);
+}
+
+/**
+ * The hover text of a tree row, read until it is that row's (a hover of the row the pointer
+ * crossed before can still be on screen): `heading` is how that row's tooltip starts.
+ */
+export async function treeTooltip(editor: EditorSession, label: string, heading: RegExp): Promise<string> {
+  let text = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await editor.page.mouse.move(900, 700);
+    await editor.page.keyboard.press('Escape');
+    await sleep(500);
+    text = await editor.treeItemTooltip(label, 30_000);
+    if (heading.test(text)) return text;
+  }
+  return editor.step(`read the tooltip of "${label}"`, `a hover starting ${heading}`, () => Promise.reject(new Error(`the hover shows ${JSON.stringify(text)}`)));
+}

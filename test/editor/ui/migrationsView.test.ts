@@ -4,7 +4,7 @@
 // complete the run with every source row in the target. The README's screenshots come from here (THAW_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
 import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
-import { ONE_DAY, docScreenshot, newestRun, rowCount, setFaults, showMigrationsView, waitForRunState, waitVisible } from './migrationSteps';
+import { ONE_DAY, docScreenshot, newestRun, rowCount, setFaults, showMigrationsView, treeTooltip, waitForRunState, waitVisible } from './migrationSteps';
 
 const ROWS = 2_000;
 const TARGET = `${DEMO_TABLE_SPEC.target_schema}.${DEMO_TABLE_SPEC.target_table}`;
@@ -51,7 +51,7 @@ describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations vi
     const chunkLabel = `chunk ${failed!.chunk_id}`;
     await e.waitForTreeItem(/^failed$/, 30_000);
     await e.waitForTreeItem(/^completed$/, 30_000);
-    const tooltip = await e.treeItemTooltip(chunkLabel, 30_000);
+    const tooltip = await treeTooltip(e, chunkLabel, new RegExp(`^Chunk ${failed!.chunk_id}\\b`));
     await docScreenshot(e, 'tree-failed-chunk');
     assert.match(tooltip, /Error: .*FACTVISITCALLPERFORMANCE_CR/s, tooltip);
     assert.match(tooltip, /code: 000603/, tooltip);
