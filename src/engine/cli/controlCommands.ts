@@ -6,6 +6,7 @@ import { EXIT_OK } from '../exitCodes';
 import { startupExitCode } from '../exitCodes';
 import { openSession } from '../session';
 import { formatCount, formatDuration } from './progressView';
+import { describeWatermark, runWatermarks } from '../incremental/watermark';
 
 export interface ControlOptions {
   config: string;
@@ -29,6 +30,8 @@ function printStatus(r: RunStatusReport): void {
   w();
   for (const t of r.tables) {
     w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${t.error ? ` — ${t.error}` : ''}`);
+    const watermark = runWatermarks(r.run.options)[`${t.targetSchema}.${t.targetTable}`];
+    if (watermark) w(`    ${describeWatermark(watermark)}`);
   }
   if (r.failedChunks.length > 0) {
     w();

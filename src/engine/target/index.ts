@@ -3,3 +3,4 @@ export * from './pgErrors';
 export * from './targetTables';
 export * from './copyBatcher';
 export * from './loadChunk';
+export * from './upsertChunk';
