@@ -6,6 +6,7 @@ import { registerEmulatorCommand } from '../../emulator/cli';
 import { askWorker, driveRun, reportFailure } from './runCommand';
 import { printPlan } from './printPlan';
 import { runControlCommand } from './controlCommands';
+import { runVerifyCommand } from './verifyCommand';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -105,6 +106,17 @@ program
   .addOption(jsonOption())
   .action(async (o: { config: string; run?: string; threads?: number; batchSize?: number; json?: boolean }) => {
     process.exitCode = await runControlCommand('tune', o);
+  });
+
+program
+  .command('verify')
+  .description('compare source and target per partition (row counts and checksums); exit 0 only when equal')
+  .addOption(configOption())
+  .option('--table <name>', 'one table (source or target name)')
+  .option('--repair', 'reload the partitions that differ, then verify again')
+  .addOption(jsonOption())
+  .action(async (o: { config: string; table?: string; repair?: boolean; json?: boolean }) => {
+    process.exitCode = await runVerifyCommand(o);
   });
 
 registerEmulatorCommand(program);

@@ -10,6 +10,7 @@ import {
   readColumns,
   readIntegerRanges,
   readSourceTime,
+  type PlanPart,
   type Snapshot,
   type SourceTable,
 } from '../source';
@@ -34,7 +35,18 @@ export interface PlannedRun {
   tables: PlannedTable[];
 }
 
-async function planTable(session: Session, table: ResolvedTable, ordinal: number, batchSize: number, snapshot: Snapshot | undefined): Promise<PlannedTable> {
+/**
+ * Plans one table. `only`: just these parts, NULL split values included, whatever the
+ * watermarks (a repair reloads whole partitions).
+ */
+export async function planTable(
+  session: Session,
+  table: ResolvedTable,
+  ordinal: number,
+  batchSize: number,
+  snapshot: Snapshot | undefined,
+  only?: readonly PlanPart[],
+): Promise<PlannedTable> {
   const { source, config } = session;
   const sourceTable = sourceTableOf(config.source.database, table);
   const columns = await readColumns(source, sourceTable);
@@ -45,8 +57,15 @@ async function planTable(session: Session, table: ResolvedTable, ordinal: number
   const measured = columns.filter(needsIntegerRange);
   const integerRanges = measured.length > 0 ? await readIntegerRanges(source, sourceTable, measured, snapshot) : new Map();
   const mappings = mapColumns(columns, { integerRanges, overrides: table.column_types, overridesPath: `tables[${ordinal}].column_types` });
-  const incremental = table.source_watermark ? await planWatermark(session.pool, source, table, sourceTable, columns, snapshot) : undefined;
-  const chunks = await planChunks(source, sourceTable, { partition, split, batchSize, snapshot, since: incremental?.since });
+  const incremental = table.source_watermark && !only ? await planWatermark(session.pool, source, table, sourceTable, columns, snapshot) : undefined;
+  const chunks = await planChunks(source, sourceTable, {
+    partition,
+    split,
+    batchSize,
+    snapshot,
+    since: incremental?.since,
+    ...(only ? { only, withNullSplits: true } : {}),
+  });
   return {
     ordinal,
     config: table,

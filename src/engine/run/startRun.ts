@@ -9,6 +9,7 @@ import { planRun, type PlannedRun } from '../plan/planRun';
 import type { PreparedRun } from '../service';
 import { withClient, type Session } from '../session';
 import {
+  abandonRun,
   applyStatusSchema,
   createRun,
   findOpenRun,
@@ -96,7 +97,13 @@ export async function storePlan(session: Session, plan: PlannedRun, options: { a
 export async function prepareNewRun(session: Session, options: { append: boolean }): Promise<PreparedRun> {
   const { pool, statusSchema, configHash } = session;
   const hasStatus = await statusSchemaExists(pool, statusSchema);
-  const open = hasStatus ? await findOpenRun(pool, statusSchema, configHash) : null;
+  let open = hasStatus ? await findOpenRun(pool, statusSchema, configHash) : null;
+  // A repair `thaw verify --repair` planned but never started (it died first) is not this plan.
+  if (open?.status === 'pending' && open.options.repair) {
+    const stale = open.runId;
+    await withClient(session, (client) => abandonRun(client, statusSchema, stale, 'an unstarted repair, replaced by a new run'));
+    open = null;
+  }
   if (open && open.status !== 'pending') {
     throw new RefusedError(
       `run ${open.runId} of this config is ${open.status}: continue it with "thaw resume" or close it with "thaw abandon --run ${open.runId}"`,
