@@ -13,8 +13,11 @@ export const MACROS: readonly string[] = [
   `CREATE OR REPLACE TEMP MACRO hex_decode_binary(x) AS unhex(x)`,
   `CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)`,
   `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN json(x) END`,
+  // Snowflake prints an integral FLOAT without a fraction (529, not DuckDB's 529.0).
   `CREATE OR REPLACE TEMP MACRO sf_to_varchar(x) AS
-     CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN' ELSE CAST(x AS VARCHAR) END`,
+     CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN'
+          WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(x AS VARCHAR), '\.0$', '')
+          ELSE CAST(x AS VARCHAR) END`,
   `CREATE OR REPLACE TEMP MACRO sf_to_json(x) AS
      CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END`,
   // TIMESTAMP_TZ values held as text: '2024-03-10 12:34:56.123456789 +05:30'
