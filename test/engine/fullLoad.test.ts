@@ -115,9 +115,24 @@ describe('full load (CLI, emulator, PostgreSQL)', function () {
 
     await fx.cli(['abandon', '--config', config]);
     const strip = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID', on_nul_character: 'strip' }], {}, 'nul.json');
-    const stripped = await fx.cli(['start', '--config', strip]);
+    const stripped = await fx.cli(['start', '--config', strip, '--json']);
     assert.equal(stripped.code, 0, stripped.stderr);
     const values = await fx.query<{ note: string }>(`SELECT note FROM nul.nul_text ORDER BY id`);
     assert.deepEqual(values.map((v) => v.note), ['ok', 'badvalue']);
+
+    // The change to the data is reported: in the status tables, once in the log, and by thaw status.
+    const recorded = await fx.query<{ table_rows: string; chunk_rows: string }>(
+      `SELECT t.nul_stripped_rows AS table_rows, (SELECT sum(c.nul_stripped_rows) FROM migration_status.migration_chunk_status c
+         WHERE c.run_id = t.run_id AND c.table_ordinal = t.table_ordinal) AS chunk_rows
+       FROM migration_status.migration_table_status t JOIN migration_status.migration_runs r USING (run_id)
+       WHERE t.source_table = 'NUL_TEXT' AND r.status = 'completed'`,
+    );
+    assert.deepEqual(recorded, [{ table_rows: '1', chunk_rows: '1' }]);
+    const logged = stripped.events.filter((e) => e.event === 'log' && /U\+0000 characters stripped/.test(String(e.message)));
+    assert.equal(logged.length, 1, 'logged once');
+    assert.match(String(logged[0]!.message), /^1 row\(s\)/);
+    const status = await fx.cli(['status', '--config', strip]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /NUL_TEXT -> nul\.nul_text: completed.*\n\s+! 1 row\(s\) had U\+0000 characters stripped/);
   });
 });

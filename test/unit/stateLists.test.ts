@@ -2,15 +2,17 @@ import assert from 'node:assert/strict';
 import { sqlFiles } from '../../src/generated/sql';
 import { CHUNK_STATES, OPEN_RUN_STATES, RUN_STATES, TABLE_STATES, WORKER_STATES } from '../../src/engine/state/states';
 
-/** The states a named CHECK constraint allows, read from the migrations' text. */
+/** The states a named CHECK constraint allows after every migration: its last definition wins. */
 function checkedStates(constraint: string): string[] {
   const ddl = Object.entries(sqlFiles)
     .filter(([name]) => name.startsWith('migrations/'))
+    .sort(([a], [b]) => a.localeCompare(b))
     .map(([, text]) => text)
     .join('\n');
-  const match = new RegExp(`CONSTRAINT ${constraint}\\s+CHECK \\(status IN \\(([^)]*)\\)\\)`).exec(ddl);
-  assert.ok(match, `no CHECK constraint ${constraint} in sql/migrations`);
-  return [...match[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+  const matches = [...ddl.matchAll(new RegExp(`CONSTRAINT ${constraint}\\s+CHECK \\(status IN \\(([^)]*)\\)\\)`, 'g'))];
+  const last = matches.at(-1);
+  assert.ok(last, `no CHECK constraint ${constraint} in sql/migrations`);
+  return [...last[1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
 }
 
 describe('state lists', () => {

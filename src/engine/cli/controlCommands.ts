@@ -5,6 +5,7 @@ import { errorMessage } from '../errors';
 import { EXIT_OK } from '../exitCodes';
 import { startupExitCode } from '../exitCodes';
 import { openSession } from '../session';
+import { tableNotes } from '../run/tableNotes';
 import { formatCount, formatDuration } from './progressView';
 import { describeWatermark, runWatermarks } from '../incremental/watermark';
 
@@ -32,6 +33,7 @@ function printStatus(r: RunStatusReport): void {
     w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${t.error ? ` — ${t.error}` : ''}`);
     const watermark = runWatermarks(r.run.options)[`${t.targetSchema}.${t.targetTable}`];
     if (watermark) w(`    ${describeWatermark(watermark)}`);
+    for (const note of tableNotes(t)) w(`    ! ${note}`);
   }
   if (r.failedChunks.length > 0) {
     w();

@@ -47,6 +47,7 @@ export async function runChunkTask(
       upsert: table.upsert,
       rowsExpected: chunk.rows,
       source: rows,
+      nulStrippedRows: () => rows.nulStrippedRows,
       signal,
     });
     return { status: 'completed', ...loaded };

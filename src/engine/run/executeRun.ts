@@ -32,6 +32,7 @@ import { recordFailure, runChunkTask } from './chunkTask';
 import { currentRssMb, MemoryGuard } from './memoryGuard';
 import { RateWindow } from './rate';
 import type { RunTable } from './runTables';
+import { strippedNulsNote } from './tableNotes';
 
 export type Emit = <E extends keyof EngineEvents>(event: E, data: EngineEvents[E]) => void;
 
@@ -82,6 +83,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   let stopping = false;
 
   await registerWorker(pool, schema, { workerId, runId, host, pid: process.pid, threads: limit.concurrency });
+  for (const record of await getRunTables(pool, schema, runId)) {
+    for (const warning of record.warnings) log('warn', warning, { table: `${record.targetSchema}.${record.targetTable}` });
+  }
 
   const finalize = async (table: RunTable) => {
     try {
@@ -264,6 +268,8 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   for (const record of await getRunTables(pool, schema, runId)) {
     const table = tables.get(record.tableOrdinal);
     if (table && record.status === 'completed' && record.createdTable && !record.finalizedAt) await finalize(table);
+    const stripped = strippedNulsNote(record);
+    if (stripped) log('warn', stripped, { table: `${record.targetSchema}.${record.targetTable}` });
   }
   const unfinished = progress.chunks.pending + progress.chunks.in_progress;
   const othersRunning = (await listWorkers(pool, schema, runId)).some((w) => w.status === 'running' && w.workerId !== workerId);

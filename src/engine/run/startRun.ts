@@ -10,6 +10,7 @@ import type { PreparedRun } from '../service';
 import { withClient, type Session } from '../session';
 import {
   abandonRun,
+  addTableWarnings,
   applyStatusSchema,
   createRun,
   findOpenRun,
@@ -113,13 +114,16 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   // A run that `thaw plan` stored and nobody started yet is started as planned.
   const targets = await checkTargets(session, options.append, hasStatus, open?.runId ?? '');
   const drifts = new Map<string, Drift>();
+  // Target columns whose type differs from the mapping, by table name: stored on the run's tables.
+  const columnWarnings = new Map<string, string[]>();
   const checkColumns = async (tables: Array<{ target: ResolvedTable; mappings: ColumnMapping[] }>) => {
     for (const t of tables) {
       if (!targets.get(t.target.name)!.exists) continue;
       drifts.set(t.target.name, await checkSchemaDrift(pool, hasStatus ? statusSchema : null, t.target, t.mappings));
       if (!t.target.insert_only_mode) await requireUniqueKey(pool, t.target, targetKeyOf(t.target, t.mappings));
       const added = new Set(drifts.get(t.target.name)!.add.map((m) => m.targetName));
-      await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings.filter((m) => !added.has(m.targetName)));
+      const check = await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings.filter((m) => !added.has(m.targetName)));
+      columnWarnings.set(t.target.name, check.warnings);
     }
   };
   let runId: string;
@@ -137,6 +141,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   for (const record of await getRunTables(pool, statusSchema, runId)) {
     const table = configTableOf(session, record);
     const target = targets.get(table.name)!;
+    await addTableWarnings(pool, statusSchema, runId, record.tableOrdinal, columnWarnings.get(table.name) ?? []);
     if (!target.exists) {
       await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
       // Upserts match rows with ON CONFLICT on the key: it must exist before the first chunk.

@@ -39,6 +39,8 @@ export class ChunkLineStream extends Readable {
   bytes = 0;
   /** NUL characters removed under the `strip` policy. */
   strippedNuls = 0;
+  /** Rows that had NUL characters removed: what the chunk's completion records. */
+  nulStrippedRows = 0;
   private readonly source: AsyncIterator<unknown>;
   private pumping = false;
 
@@ -111,6 +113,7 @@ export function streamChunk(source: SnowflakeSource, options: StreamChunkOptions
     if (!nuls) return line;
     if (options.onNul === 'strip') {
       stream.strippedNuls += nuls.count;
+      stream.nulStrippedRows++;
       return nuls.stripped;
     }
     const column = columns[nuls.field]?.name;

@@ -7,7 +7,7 @@ import { toChunkRecord, type ChunkRecord } from './records';
 /**
  * Claims the first pending chunk (table order, then chunk order) whose backoff has passed, of a
  * run that is in progress and not asked to stop. Returns null when there is none right now.
- * The chunk's table becomes `in_progress` with its first claim.
+ * The chunk's table becomes `in_progress` with its first claim (sql/migrations/000002's trigger).
  */
 export async function claimChunk(db: Queryable, schema: string, runId: string, workerId: string): Promise<ChunkRecord | null> {
   const t = statusTables(schema);
@@ -27,11 +27,6 @@ export async function claimChunk(db: Queryable, schema: string, runId: string, w
        FROM next
        WHERE c.run_id = next.run_id AND c.chunk_id = next.chunk_id
        RETURNING c.*
-     ), started AS (
-       UPDATE ${t.tables} tb
-       SET status = 'in_progress', started_at = coalesce(tb.started_at, now())
-       FROM claimed
-       WHERE tb.run_id = claimed.run_id AND tb.table_ordinal = claimed.table_ordinal AND tb.status = 'pending'
      )
      SELECT * FROM claimed`,
     [runId, workerId],

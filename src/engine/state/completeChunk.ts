@@ -15,6 +15,13 @@ export interface ChunkClaim {
   attempt: number;
 }
 
+export interface ChunkLoaded {
+  rows: number;
+  bytes: number;
+  /** Rows whose U+0000 characters were stripped on the way (on_nul_character: "strip"). */
+  nulStrippedRows?: number;
+}
+
 export interface ChunkCompletion {
   tableOrdinal: number;
   /** The table's state after this chunk: `completed` when it was the table's last chunk. */
@@ -26,35 +33,30 @@ export async function completeChunk(
   client: pg.ClientBase,
   schema: string,
   claim: ChunkClaim,
-  loaded: { rows: number; bytes: number },
+  loaded: ChunkLoaded,
 ): Promise<ChunkCompletion> {
   const t = statusTables(schema);
-  const { rows } = await client.query<{ table_ordinal: number; status: TableState }>(
-    `WITH done AS (
-       UPDATE ${t.chunks}
-       SET status = 'completed', rows_loaded = $5, bytes_loaded = $6, completed_at = now(), heartbeat_at = now(),
-           next_attempt_at = NULL
-       WHERE run_id = $1 AND chunk_id = $2 AND status = 'in_progress' AND worker_id = $3 AND attempts = $4
-       RETURNING table_ordinal
-     )
-     UPDATE ${t.tables} tb
-     SET completed_chunks = tb.completed_chunks + 1,
-         rows_loaded = tb.rows_loaded + $5,
-         status = CASE WHEN tb.completed_chunks + 1 = tb.total_chunks THEN 'completed'
-                       WHEN tb.completed_chunks + 1 + tb.failed_chunks = tb.total_chunks THEN 'failed'
-                       ELSE tb.status END,
-         completed_at = CASE WHEN tb.completed_chunks + 1 = tb.total_chunks THEN now() ELSE tb.completed_at END
-     FROM done
-     WHERE tb.run_id = $1 AND tb.table_ordinal = done.table_ordinal
-     RETURNING tb.table_ordinal, tb.status`,
-    [claim.runId, claim.chunkId, claim.workerId, claim.attempt, loaded.rows, loaded.bytes],
+  const done = await client.query<{ table_ordinal: number }>(
+    `UPDATE ${t.chunks}
+     SET status = 'completed', rows_loaded = $5, bytes_loaded = $6, nul_stripped_rows = $7,
+         -- The commit is moments away; now() would be when the COPY began.
+         completed_at = clock_timestamp(), heartbeat_at = now(),
+         next_attempt_at = NULL
+     WHERE run_id = $1 AND chunk_id = $2 AND status = 'in_progress' AND worker_id = $3 AND attempts = $4
+     RETURNING table_ordinal`,
+    [claim.runId, claim.chunkId, claim.workerId, claim.attempt, loaded.rows, loaded.bytes, loaded.nulStrippedRows ?? 0],
   );
-  const row = rows[0];
+  const row = done.rows[0];
   if (!row) {
     throw new ChunkLeaseLostError(
       `chunk ${claim.chunkId} is no longer held by worker ${claim.workerId} (attempt ${claim.attempt}): another worker or a stop took it back`,
       { runId: claim.runId, chunkId: claim.chunkId },
     );
   }
-  return { tableOrdinal: Number(row.table_ordinal), tableStatus: row.status };
+  // The table's counters and state were moved on by the trigger of sql/migrations/000002.
+  const table = await client.query<{ status: TableState }>(`SELECT status FROM ${t.tables} WHERE run_id = $1 AND table_ordinal = $2`, [
+    claim.runId,
+    row.table_ordinal,
+  ]);
+  return { tableOrdinal: Number(row.table_ordinal), tableStatus: table.rows[0]!.status };
 }

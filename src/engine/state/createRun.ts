@@ -52,8 +52,8 @@ export async function createRun(client: pg.ClientBase, schema: string, run: NewR
       await client.query(
         `INSERT INTO ${t.tables} (run_id, table_ordinal, source_table, target_schema, target_table, config_hash,
            partition_column, split_column, primary_key, status, total_chunks, total_rows, column_mappings,
-           created_table, completed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+           created_table, warnings, completed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
            CASE WHEN $10 = 'completed' THEN now() END)`,
         [
           record.runId,
@@ -70,6 +70,7 @@ export async function createRun(client: pg.ClientBase, schema: string, run: NewR
           totalRows,
           JSON.stringify(table.columnMappings),
           table.createdTable,
+          mappingWarnings(table.columnMappings),
         ],
       );
       await insertChunks(client, schema, record.runId, ordinal, chunkId + 1, table.chunks);
@@ -77,6 +78,11 @@ export async function createRun(client: pg.ClientBase, schema: string, run: NewR
     }
     return record;
   });
+}
+
+/** The column decisions that change values, one line per warning, naming the target column. */
+export function mappingWarnings(mappings: readonly ColumnMapping[]): string[] {
+  return mappings.flatMap((m) => m.warnings.map((w) => `column ${m.targetName}: ${w}`));
 }
 
 /** Inserts the run row; a made-up id that collides (same second, same 16 random bits) is redrawn. */

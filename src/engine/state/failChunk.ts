@@ -1,6 +1,7 @@
 // Records a chunk's failure, fenced on the claim like completion. A transient failure puts the
 // chunk back to pending behind an exponential backoff computed by the database (so every worker
-// on every host agrees on when it is due); a terminal one, or the last allowed attempt, fails it.
+// on every host agrees on when it is due); a terminal one, or the last allowed attempt, fails it
+// (and its table counts it, by the trigger of sql/migrations/000002).
 import { errorMessage, ThawError } from '../errors';
 import type { ChunkClaim } from './completeChunk';
 import { statusTables, type Queryable } from './db';
@@ -54,23 +55,13 @@ export async function failChunk(
 ): Promise<FailOutcome | null> {
   const t = statusTables(schema);
   const { rows } = await db.query(
-    `WITH failed AS (
-       UPDATE ${t.chunks} c
-       SET status = CASE WHEN $5 OR c.attempts >= $6 THEN 'failed' ELSE 'pending' END,
-           next_attempt_at = CASE WHEN $5 OR c.attempts >= $6 THEN NULL
-             ELSE now() + least($7::float8 * power(2, c.attempts - 1), $8::float8) * interval '1 millisecond' END,
-           last_error = $9, error_code = $10, heartbeat_at = now()
-       WHERE c.run_id = $1 AND c.chunk_id = $2 AND c.status = 'in_progress' AND c.worker_id = $3 AND c.attempts = $4
-       RETURNING c.table_ordinal, c.status, c.next_attempt_at, c.attempts
-     ), counted AS (
-       UPDATE ${t.tables} tb
-       SET failed_chunks = tb.failed_chunks + 1,
-           status = CASE WHEN tb.completed_chunks + tb.failed_chunks + 1 = tb.total_chunks THEN 'failed' ELSE tb.status END,
-           error = $9
-       FROM failed
-       WHERE failed.status = 'failed' AND tb.run_id = $1 AND tb.table_ordinal = failed.table_ordinal
-     )
-     SELECT status, next_attempt_at, attempts FROM failed`,
+    `UPDATE ${t.chunks} c
+     SET status = CASE WHEN $5 OR c.attempts >= $6 THEN 'failed' ELSE 'pending' END,
+         next_attempt_at = CASE WHEN $5 OR c.attempts >= $6 THEN NULL
+           ELSE now() + least($7::float8 * power(2, c.attempts - 1), $8::float8) * interval '1 millisecond' END,
+         last_error = $9, error_code = $10, heartbeat_at = now()
+     WHERE c.run_id = $1 AND c.chunk_id = $2 AND c.status = 'in_progress' AND c.worker_id = $3 AND c.attempts = $4
+     RETURNING c.status, c.next_attempt_at, c.attempts`,
     [
       claim.runId,
       claim.chunkId,

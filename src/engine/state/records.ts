@@ -11,6 +11,8 @@ export interface RunRecord {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** When it last became in_progress (start, resume, retry). */
+  runningSince: Date | null;
   snapshotAt: Date | null;
   parallelThreads: number;
   batchSize: number;
@@ -35,6 +37,11 @@ export interface TableRecord {
   failedChunks: number;
   totalRows: number;
   rowsLoaded: number;
+  bytesLoaded: number;
+  /** Rows whose U+0000 characters were stripped (on_nul_character: "strip"). */
+  nulStrippedRows: number;
+  /** Column decisions that change values, target columns that differ from the mapping. */
+  warnings: string[];
   columnMappings: ColumnMapping[];
   createdTable: boolean;
   truncatedAt: Date | null;
@@ -55,6 +62,7 @@ export interface ChunkRecord extends ChunkRange {
   nextAttemptAt: Date | null;
   rowsLoaded: number | null;
   bytesLoaded: number | null;
+  nulStrippedRows: number | null;
   startedAt: Date | null;
   completedAt: Date | null;
   lastError: string | null;
@@ -90,6 +98,7 @@ export function toRunRecord(r: Row): RunRecord {
     createdAt: r.created_at as Date,
     startedAt: dateOrNull(r.started_at),
     finishedAt: dateOrNull(r.finished_at),
+    runningSince: dateOrNull(r.running_since),
     snapshotAt: dateOrNull(r.snapshot_at),
     parallelThreads: num(r.parallel_threads),
     batchSize: num(r.batch_size),
@@ -116,6 +125,9 @@ export function toTableRecord(r: Row): TableRecord {
     failedChunks: num(r.failed_chunks),
     totalRows: num(r.total_rows),
     rowsLoaded: num(r.rows_loaded),
+    bytesLoaded: num(r.bytes_loaded ?? 0),
+    nulStrippedRows: num(r.nul_stripped_rows ?? 0),
+    warnings: (r.warnings ?? []) as string[],
     columnMappings: r.column_mappings as ColumnMapping[],
     createdTable: Boolean(r.created_table),
     truncatedAt: dateOrNull(r.truncated_at),
@@ -144,6 +156,7 @@ export function toChunkRecord(r: Row): ChunkRecord {
     nextAttemptAt: dateOrNull(r.next_attempt_at),
     rowsLoaded: numOrNull(r.rows_loaded),
     bytesLoaded: numOrNull(r.bytes_loaded),
+    nulStrippedRows: numOrNull(r.nul_stripped_rows),
     startedAt: dateOrNull(r.started_at),
     completedAt: dateOrNull(r.completed_at),
     lastError: textOrNull(r.last_error),

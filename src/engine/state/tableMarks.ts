@@ -24,3 +24,14 @@ export async function markTableCreated(db: Queryable, schema: string, runId: str
     tableOrdinal,
   ]);
 }
+
+/** Adds warnings found after the plan (e.g. target columns whose type differs), each once. */
+export async function addTableWarnings(db: Queryable, schema: string, runId: string, tableOrdinal: number, warnings: readonly string[]): Promise<void> {
+  if (warnings.length === 0) return;
+  await db.query(
+    `UPDATE ${statusTables(schema).tables}
+     SET warnings = warnings || ARRAY(SELECT w FROM unnest($3::text[]) AS w WHERE w <> ALL (warnings))
+     WHERE run_id = $1 AND table_ordinal = $2`,
+    [runId, tableOrdinal, warnings],
+  );
+}

@@ -108,7 +108,8 @@ export interface ReclaimResult {
  * Takes back the chunks of dead workers: those whose heartbeat is stale, and those on this host
  * whose process is gone (found at once, without waiting for the timeout). Pid reuse can hide a
  * dead process; the heartbeat timeout still catches it. In-progress chunks with a stale
- * heartbeat are taken back even when their worker row is missing.
+ * heartbeat are taken back even when their worker row is missing. Chunks failed here count in
+ * their table through the trigger of sql/migrations/000002, like every other chunk change.
  */
 export async function reclaimDeadWorkers(db: Queryable, schema: string, options: ReclaimOptions): Promise<ReclaimResult> {
   const t = statusTables(schema);
@@ -131,16 +132,7 @@ export async function reclaimDeadWorkers(db: Queryable, schema: string, options:
        WHERE c.run_id = $1 AND c.status = 'in_progress'
          AND (c.heartbeat_at < now() - $2 * interval '1 millisecond' OR c.worker_id = ANY($3)
               OR c.worker_id IN (SELECT worker_id FROM dead))
-       RETURNING c.table_ordinal, c.status, c.last_error
-     ), failed_per_table AS (
-       SELECT table_ordinal, count(*)::int AS n, max(last_error) AS error FROM taken WHERE status = 'failed' GROUP BY table_ordinal
-     ), counted AS (
-       UPDATE ${t.tables} tb
-       SET failed_chunks = tb.failed_chunks + f.n,
-           status = CASE WHEN tb.completed_chunks + tb.failed_chunks + f.n = tb.total_chunks THEN 'failed' ELSE tb.status END,
-           error = f.error
-       FROM failed_per_table f
-       WHERE tb.run_id = $1 AND tb.table_ordinal = f.table_ordinal
+       RETURNING c.status
      )
      SELECT (SELECT array_agg(worker_id ORDER BY worker_id) FROM dead) AS dead,
             (SELECT count(*) FROM taken WHERE status = 'pending') AS requeued,

@@ -28,12 +28,15 @@ export interface LoadChunkOptions {
   rowsExpected: number;
   /** COPY-text lines (Buffers or strings, each ending in \n), pulled as COPY can take them. */
   source: Readable;
+  /** Rows whose U+0000 the source stripped, read once it has ended: recorded with the completion. */
+  nulStrippedRows?: () => number;
   signal?: AbortSignal;
 }
 
 export interface ChunkLoadResult {
   rows: number;
   bytes: number;
+  nulStrippedRows: number;
   tableOrdinal: number;
   /** The table's state after this chunk: `completed` when it was the table's last. */
   tableStatus: TableState;
@@ -70,14 +73,15 @@ export async function loadChunk(pool: pg.Pool, options: LoadChunkOptions): Promi
       throw new DataError(`chunk ${options.chunkId} of ${name} had ${rows} rows, the plan counted ${options.rowsExpected}`, context);
     }
     if (options.upsert) await mergeStage(client, name, target.columns, options.upsert, context);
+    const nulStrippedRows = options.nulStrippedRows?.() ?? 0;
     const done = await completeChunk(
       client,
       options.schema,
       { runId: options.runId, chunkId: options.chunkId, workerId: options.workerId, attempt: options.attempt },
-      { rows, bytes: batcher.bytes },
+      { rows, bytes: batcher.bytes, nulStrippedRows },
     );
     await client.query('COMMIT');
-    return { rows, bytes: batcher.bytes, ...done };
+    return { rows, bytes: batcher.bytes, nulStrippedRows, ...done };
   } catch (err) {
     failed = true;
     options.source.destroy();
