@@ -17,7 +17,7 @@
 // A NULL is `\N`. A column_types override to another PostgreSQL type may render differently.
 import pg from 'pg';
 import type { ColumnMapping, SnowflakeType, SourceColumn } from '../types/model';
-import { quoteIdent, renderValue } from '../types/render';
+import { escapeCopyText, quoteIdent, renderValue } from '../types/render';
 
 /** A target column and the source column it was loaded from (a ColumnMapping is one). */
 export type CanonicalColumn = Pick<ColumnMapping, 'source' | 'targetName'>;
@@ -53,17 +53,6 @@ export function sourceCanonicalRow(columns: readonly SourceColumn[]): string {
   return columns.map((c) => `COALESCE(${sourceCanonicalValue(c)}, ${BACKSLASH} || 'N')`).join(` || ${TAB} || `);
 }
 
-/** PostgreSQL's COPY-text escaping, the same as escapeCopyText's in Snowflake. */
-function pgEscapeCopyText(expr: string): string {
-  const pairs: Array<[string, string]> = [
-    ['chr(92)', `chr(92) || chr(92)`],
-    ['chr(9)', `chr(92) || 't'`],
-    ['chr(10)', `chr(92) || 'n'`],
-    ['chr(13)', `chr(92) || 'r'`],
-  ];
-  return pairs.reduce((inner, [from, to]) => `replace(${inner}, ${from}, ${to})`, expr);
-}
-
 /** PostgreSQL: one target column's canonical text, by the source type it was loaded from. */
 export function targetCanonicalValue(mapping: CanonicalColumn): string {
   const c = pg.escapeIdentifier(mapping.targetName);
@@ -73,7 +62,8 @@ export function targetCanonicalValue(mapping: CanonicalColumn): string {
     case 'FLOAT':
       return `CASE WHEN ${c} = 'Infinity' THEN 'inf' WHEN ${c} = '-Infinity' THEN '-inf' ELSE ${c}::text END`;
     case 'TEXT':
-      return pgEscapeCopyText(`${c}::text`);
+      // REPLACE and CHR mean the same in PostgreSQL: the one escaping serves both sides.
+      return escapeCopyText(`${c}::text`);
     case 'BOOLEAN':
       return `CASE ${c} WHEN true THEN 't' WHEN false THEN 'f' END`;
     case 'DATE':
