@@ -11,6 +11,7 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DemoEnvironment } from '../demo/environment';
 import { followRun } from '../engine/cli/runCommand';
+import { Requests } from '../protocol/engine';
 import { openSession } from '../engine/session';
 import { verifyTables } from '../engine/verify/verifyTables';
 
@@ -96,7 +97,7 @@ export async function benchIncremental(env: DemoEnvironment, threads: number, sa
   const upsertConfig = join(env.dir, 'upsert.json');
   await writeFile(upsertConfig, JSON.stringify(config, null, 2));
   say('incremental: the UPSERT run ...');
-  const { finished } = await followRun('run/start', { configPath: upsertConfig }, { json: false });
+  const { finished } = await followRun(Requests.start, { configPath: upsertConfig }, { json: false });
   if (!finished || finished.status !== 'completed') throw new Error(`the upsert run did not complete (${finished?.status ?? 'no result'})`);
 
   say('incremental: staging + ON CONFLICT in PostgreSQL alone ...');

@@ -18,6 +18,7 @@ import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
 import { benchIncremental } from './incremental';
+import { Requests } from '../protocol/engine';
 
 const options = new Command()
   .name('thaw-bench')
@@ -95,7 +96,7 @@ async function copyLimit(env: DemoEnvironment): Promise<{ seconds: number; rows:
 async function main(): Promise<void> {
   const env = await startDemoEnvironment({ rows: options.rows, threads: options.threads, batchSize: options.batchSize }, say);
   try {
-    const { finished } = await followRun('run/start', { configPath: env.configPath }, { json: false });
+    const { finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });
     if (!finished || finished.status !== 'completed') throw new Error(`the Thaw run did not complete (${finished?.status ?? 'no result'})`);
     const session = await openSession(env.configPath, { source: false });
     const runId = (await listRuns(session.pool, session.statusSchema, { limit: 1 }))[0]!.runId;

@@ -9,6 +9,7 @@ import { startRepairRun } from '../verify/repair';
 import { verifyTables, type Verification } from '../verify/verifyTables';
 import { formatCount } from './progressView';
 import { followRun } from './runCommand';
+import { Requests } from '../../protocol/engine';
 
 export interface VerifyOptions {
   config: string;
@@ -61,7 +62,7 @@ export async function runVerifyCommand(o: VerifyOptions): Promise<number> {
     const first = await verifyOnce(o, !!o.repair);
     if (!first.repairRunId) return first.verification.equal ? EXIT_OK : EXIT_UNFINISHED;
     if (!o.json) process.stdout.write(`repairing in run ${first.repairRunId}\n`);
-    const repaired = await followRun('run/resume', { configPath: o.config, runId: first.repairRunId }, { json: !!o.json });
+    const repaired = await followRun(Requests.resume, { configPath: o.config, runId: first.repairRunId }, { json: !!o.json });
     if (repaired.exitCode !== EXIT_OK) return EXIT_UNFINISHED;
     const second = await verifyOnce(o, false);
     return second.verification.equal ? EXIT_OK : EXIT_UNFINISHED;
