@@ -36,6 +36,8 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 }
 
 describe('incremental loads (UPSERT on watermarks)', function () {
+  // Several CLI runs per test: minutes on a busy two-core machine.
+  this.timeout(480_000);
   let fx: Fixture;
   let sf: Connection;
   beforeEach(async () => {

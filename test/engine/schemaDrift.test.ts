@@ -22,6 +22,8 @@ async function targetColumns(fx: Fixture): Promise<string[]> {
 }
 
 describe('schema drift', function () {
+  // Several CLI runs per test: minutes on a busy two-core machine.
+  this.timeout(480_000);
   let fx: Fixture;
   let sf: Connection;
   before(async () => {

@@ -20,6 +20,8 @@ async function visitDate(fx: Fixture, visitId: number): Promise<string> {
 }
 
 describe('thaw verify', function () {
+  // Several CLI runs per test: minutes on a busy two-core machine.
+  this.timeout(480_000);
   let fx: Fixture;
   let sf: Connection;
   let config: string;
