@@ -12,7 +12,6 @@ import { SessionStore } from './server/sessions';
 
 export type { FaultCounters, FaultSettings, FailureKind, QueryFailureRule } from './faults';
 export { seedDemoTable, DEMO_TABLE } from './demoData';
-export { registerEmulatorCommand, runEmulatorCommand, type EmulatorCommandOptions } from './cli';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */

@@ -7,7 +7,7 @@ import type { ResolvedTable } from '../config';
 import { DefinitionError } from '../errors';
 import { describeTable, findColumn, watermarkStatement, type Snapshot, type SnowflakeSource, type SourceTable, type WatermarkFilter } from '../source';
 import { qualifiedName, tableExists } from '../target';
-import { targetErrorFrom } from '../target/pgErrors';
+import { targetErrorFrom } from '../pgErrors';
 import type { SourceColumn } from '../types/model';
 
 /** What an incremental table's run reads, stored in the run's options per table ordinal. */

@@ -1,6 +1,9 @@
 // The status tables can be out of reach for a moment (a failover, a network blip): the run waits
 // for them rather than ending, up to target_outage_seconds, then gives up with the last error.
-import { errorMessage } from '../errors';
+// Only faults PostgreSQL's SQLSTATE or the socket mark transient are waited out: anything else
+// (a bug, a refused statement) ends the worker's share at once.
+import { errorMessage, ThawError } from '../errors';
+import { targetErrorFrom } from '../pgErrors';
 import type { RunContext } from './runContext';
 
 export class StatusTablesOutage {
@@ -29,6 +32,8 @@ export class StatusTablesOutage {
       }
       return result;
     } catch (err) {
+      const typed = targetErrorFrom(err, what);
+      if (!(typed instanceof ThawError && typed.retryable)) throw err;
       const now = Date.now();
       if (this.since === undefined) {
         this.since = now;

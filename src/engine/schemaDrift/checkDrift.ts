@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { ResolvedTable } from '../config';
 import { RefusedError } from '../errors';
 import { qualifiedName } from '../target';
-import { targetErrorFrom } from '../target/pgErrors';
+import { targetErrorFrom } from '../pgErrors';
 import type { ColumnMapping } from '../types/model';
 import { incompatibility } from './compatibility';
 

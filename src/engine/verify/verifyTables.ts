@@ -9,7 +9,7 @@
 import pg from 'pg';
 import type { ResolvedTable } from '../config';
 import { RefusedError } from '../errors';
-import { newRunId } from '../run/runId';
+import { newRunId } from '../state/runId';
 import { sourceTableOf } from '../run/runTables';
 import { withClient, type Session } from '../session';
 import { describeTable, findColumn, readColumns, type SourceTable } from '../source';
