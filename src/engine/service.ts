@@ -13,7 +13,17 @@ import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
-import { type RequeuedChunk, readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
+import {
+  type RequeuedChunk,
+  readChunkGroups,
+  readChunkMap,
+  readChunkPage,
+  readRunSummaries,
+  readTableSummaries,
+  readThroughput,
+  readWorkerSummaries,
+  retryChunks,
+} from './state';
 
 type RequestKey = keyof typeof Requests;
 
@@ -55,12 +65,14 @@ export class EngineService {
     start: (p) => this.begin(p.configPath, (s) => prepareNewRun(s, { append: !!p.append })),
     resume: (p) => this.begin(p.configPath, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
     retry: (p) =>
+      this.requeueIntoActiveRun(p) ??
       this.begin(p.configPath, (s) =>
         prepareResume(s, {
           runId: p.runId,
           requeue: {
-            allFailed: p.chunkId === undefined && p.table === undefined && p.tableOrdinal === undefined,
+            allFailed: p.chunkId === undefined && p.chunkIds === undefined && p.table === undefined && p.tableOrdinal === undefined,
             chunkId: p.chunkId,
+            chunkIds: p.chunkIds,
             table: p.table,
             tableOrdinal: p.tableOrdinal,
           },
@@ -151,6 +163,25 @@ export class EngineService {
     }
   }
 
+  private announceRequeued(runId: string, requeued: RequeuedChunk[]): void {
+    for (const c of requeued) this.emit(Events.chunkStateChanged, { runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: 0 });
+  }
+
+  /**
+   * A retry of chunks of the run this worker executes: they go back in the queue and the running
+   * loop claims them like any pending chunk (no second run, no refusal). Undefined otherwise, or
+   * when the chunks are named by table name (the run's own path resolves those).
+   */
+  private requeueIntoActiveRun(p: ParamsOf<(typeof Requests)['retry']>): Promise<{ runId: string; requeued: number }> | undefined {
+    const active = this.active;
+    if (!active || p.runId !== active.runId || p.table !== undefined) return undefined;
+    return this.pgSession(p.configPath).then(async (s) => {
+      const requeued = await retryChunks(s.pool, s.statusSchema, { runId: active.runId, chunkId: p.chunkId, chunkIds: p.chunkIds, tableOrdinal: p.tableOrdinal });
+      this.announceRequeued(active.runId, requeued);
+      return { runId: active.runId, requeued: requeued.length };
+    });
+  }
+
   /**
    * Prepares a run (new, resumed or retried) and executes it in the background: the request is
    * answered once the run exists, its end is the `run/finished` event.
@@ -169,9 +200,7 @@ export class EngineService {
       throw err;
     }
     const requeued = prepared.requeued ?? [];
-    const announceRequeued = () => {
-      for (const c of requeued) this.emit(Events.chunkStateChanged, { runId: prepared.runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: 0 });
-    };
+    const announceRequeued = () => this.announceRequeued(prepared.runId, requeued);
     if (prepared.queueOnly) {
       await session.close();
       announceRequeued();

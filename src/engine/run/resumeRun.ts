@@ -10,7 +10,7 @@ import { loadRunTables } from './startRun';
 
 export interface ResumeOptions {
   runId?: string;
-  requeue: { allFailed?: boolean; chunkId?: number; table?: string; tableOrdinal?: number };
+  requeue: { allFailed?: boolean; chunkId?: number; chunkIds?: number[]; table?: string; tableOrdinal?: number };
   queueOnly?: boolean;
 }
 
@@ -71,8 +71,8 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
   }
   const tableOrdinal = requeue.tableOrdinal ?? (requeue.table ? await tableOrdinalOf(session, run.runId, requeue.table) : undefined);
   const requeued =
-    requeue.allFailed || requeue.chunkId !== undefined || tableOrdinal !== undefined
-      ? await retryChunks(pool, statusSchema, { runId: run.runId, chunkId: requeue.chunkId, tableOrdinal })
+    requeue.allFailed || requeue.chunkId !== undefined || requeue.chunkIds !== undefined || tableOrdinal !== undefined
+      ? await retryChunks(pool, statusSchema, { runId: run.runId, chunkId: requeue.chunkId, chunkIds: requeue.chunkIds, tableOrdinal })
       : [];
   if (options.queueOnly) {
     return { runId: run.runId, tables: new Map(), snapshot: undefined, chunks: 0, rows: 0, resumed: true, requeued, queueOnly: true };
