@@ -17,6 +17,7 @@ import { openSession } from '../engine/session';
 import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
+import { benchIncremental } from './incremental';
 import { Requests } from '../protocol/engine';
 
 const options = new Command()
@@ -25,8 +26,9 @@ const options = new Command()
   .option('--threads <n>', 'parallel threads', (v) => Number(v), 4)
   .option('--batch-size <n>', 'rows per chunk', (v) => Number(v), 25_000)
   .option('--out <file>', 'where to write the figures', 'bench-results.json')
+  .option('--incremental', 'then an UPSERT run where every row changed, its PostgreSQL limit, and thaw verify of the table')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number; out: string }>();
+  .opts<{ rows: number; threads: number; batchSize: number; out: string; incremental?: boolean }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const target = `analytics_demo.${DEMO_TABLE.toLowerCase()}`;
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
       copyLimit: { seconds: round(copy.seconds), rowsPerSecond: Math.round(copyRate) },
       ratioToCopyLimit: round(thawRate / copyRate),
       ratioToSourceOnly: round(thawRate / sourceRate),
+      ...(options.incremental ? { incremental: await benchIncremental(env, options.threads, say) } : {}),
     };
     await writeFile(options.out, `${JSON.stringify(figures, null, 2)}\n`);
     const w = (line: string) => process.stdout.write(`${line}\n`);
@@ -128,6 +131,12 @@ async function main(): Promise<void> {
     w(`thaw / COPY limit            ${figures.ratioToCopyLimit}`);
     w(`thaw / source side           ${figures.ratioToSourceOnly}`);
     w(`peak worker RSS              ${figures.thaw.peakWorkerRssMb} MB`);
+    if (figures.incremental) {
+      const { upsert, upsertLimit, verify } = figures.incremental;
+      w(`upsert, every row changed    ${upsert.rowsPerSecond.toLocaleString('en-US')} rows/s (${round(upsert.seconds)} s)`);
+      w(`staging + ON CONFLICT alone  ${upsertLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit of the same merge)`);
+      w(`verify                       ${verify.rows.toLocaleString('en-US')} rows, ${verify.partitions} partitions in ${round(verify.seconds)} s: ${verify.equal ? 'equal' : 'NOT equal'}`);
+    }
     w(`figures written to           ${options.out}`);
   } finally {
     await env.close();

@@ -73,6 +73,8 @@ export interface TablePlanReport {
   nullSplitChunks: number;
   targetExists: boolean;
   columns: ColumnDecision[];
+  /** Incremental tables: which rows the run reads (from: null = full load) and the watermark it reaches. */
+  watermark?: { column: string; from: string | null; reached: string | null; targetMax: string | null; lookbackSeconds: number };
 }
 
 export interface PlanReport {

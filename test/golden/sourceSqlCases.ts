@@ -10,9 +10,11 @@ import {
   sourceTimeStatement,
   tableNamesStatement,
   tableRowCountStatement,
+  watermarkStatement,
   type SourceTable,
   type Statement,
 } from '../../src/engine/source/sql';
+import { sourceChecksumStatement } from '../../src/engine/verify/checksumSql';
 import type { SourceColumn, SnowflakeType } from '../../src/engine/types/model';
 
 function column(ordinal: number, name: string, type: SnowflakeType, precision: number | null = null, scale: number | null = null): SourceColumn {
@@ -70,6 +72,24 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
     ],
   }),
   '05-plan-replan-no-partition': planStatement(EVERY_TYPE_TABLE, { split: ID, batchSize: 250, only: [{ partitionIsNull: false, partitionValue: null, splitFrom: '1500' }] }),
+  '05-plan-incremental': planStatement(EVERY_TYPE_TABLE, {
+    partition: VISIT_DATE,
+    split: ID,
+    batchSize: 500,
+    snapshot: SNAPSHOT,
+    since: { column: CREATED_AT, from: '2024-01-02 00:00:00.000000' },
+  }),
+  '05-plan-repair-partitions': planStatement(EVERY_TYPE_TABLE, {
+    partition: VISIT_DATE,
+    split: ID,
+    batchSize: 500,
+    snapshot: SNAPSHOT,
+    only: [
+      { partitionIsNull: false, partitionValue: '2024-01-02', splitFrom: null },
+      { partitionIsNull: true, partitionValue: null, splitFrom: null },
+    ],
+    withNullSplits: true,
+  }),
   '06-chunk-first': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitHigh: '1500' },
   }),
@@ -92,8 +112,15 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '06-chunk-text-partition-timestamp-split': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: NAME, split: CREATED_AT, range: { ...range, partitionValue: "it's", splitLow: '2024-01-02 03:04:05.123456789', splitHigh: '2024-01-03 00:00:00.000000000' },
   }),
-  '07-table-names': tableNamesStatement(EVERY_TYPE_TABLE),
-  '08-null-counts': nullCountsStatement(EVERY_TYPE_TABLE, [ID, VISIT_DATE], SNAPSHOT),
+  '06-chunk-incremental': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
+    partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-02-02' },
+    since: { column: CREATED_AT, from: '2024-01-02 03:04:05.123456789' },
+  }),
+  '07-watermark': watermarkStatement(EVERY_TYPE_TABLE, CREATED_AT, SNAPSHOT),
+  '08-verify-checksum': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, VISIT_DATE),
+  '08-verify-checksum-no-partition': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, undefined),
+  '09-table-names': tableNamesStatement(EVERY_TYPE_TABLE),
+  '10-null-counts': nullCountsStatement(EVERY_TYPE_TABLE, [ID, VISIT_DATE], SNAPSHOT),
 };
 
 /** A golden file: the binds as a JSON comment on the first line, then the statement. */

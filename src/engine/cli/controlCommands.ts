@@ -8,6 +8,7 @@ import { startupExitCode } from '../exitCodes';
 import { openSession } from '../session';
 import { tableNotes } from '../run/tableNotes';
 import { formatCount, formatDuration } from './progressView';
+import { describeWatermark, runWatermarks } from '../incremental/watermark';
 
 export interface ControlOptions {
   config: string;
@@ -37,6 +38,8 @@ function printStatus(r: RunStatusReport): void {
     const emptied = t.truncatedAt ? `, emptied by truncate_onstart (${formatCount(t.truncatedRows ?? 0)} rows removed)` : '';
     w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${emptied}${t.error ? ` — ${t.error}` : ''}`);
     if (t.finalizeError) w(`    ! no primary key: ${t.finalizeError} (thaw resume tries again)`);
+    const watermark = runWatermarks(r.run.options)[`${t.targetSchema}.${t.targetTable}`];
+    if (watermark) w(`    ${describeWatermark(watermark)}`);
     for (const note of tableNotes(t)) w(`    ! ${note}`);
   }
   if (r.failedChunks.length > 0) {

@@ -7,6 +7,7 @@ import { registerEmulatorCommand } from '../../emulator/cli';
 import { askWorker, DEFAULT_CONFIG, driveRun, reportFailure } from './runCommand';
 import { printPlan } from './printPlan';
 import { runControlCommand } from './controlCommands';
+import { runVerifyCommand } from './verifyCommand';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -106,6 +107,17 @@ program
   .addOption(jsonOption())
   .action(async (o: { config: string; run?: string; threads?: number; batchSize?: number; json?: boolean }) => {
     process.exitCode = await runControlCommand('tune', o);
+  });
+
+program
+  .command('verify')
+  .description('compare source and target per partition (row counts and checksums); exit 0 only when equal')
+  .addOption(configOption())
+  .option('--table <name>', 'one table (source or target name)')
+  .option('--repair', 'reload the partitions that differ, then verify again')
+  .addOption(jsonOption())
+  .action(async (o: { config: string; table?: string; repair?: boolean; json?: boolean }) => {
+    process.exitCode = await runVerifyCommand(o);
   });
 
 registerEmulatorCommand(program);

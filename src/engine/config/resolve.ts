@@ -3,7 +3,7 @@
 
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigIssue } from '../errors';
-import type { NulPolicy, SslMode, ThawConfig } from './schema';
+import type { NulPolicy, SchemaChangePolicy, SslMode, ThawConfig } from './schema';
 import { referencedVariable, Secret } from './secret';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -48,6 +48,8 @@ export interface ResolvedTable {
   on_nul_character: NulPolicy;
   source_watermark: string | null;
   target_watermark: string | null;
+  watermark_lookback_seconds: number;
+  on_schema_change: SchemaChangePolicy;
   column_types: Record<string, string>;
 }
 
@@ -110,6 +112,8 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       on_nul_character: t.on_nul_character ?? config.on_nul_character,
       source_watermark: t.source_watermark ?? null,
       target_watermark: t.target_watermark ?? null,
+      watermark_lookback_seconds: t.watermark_lookback_seconds ?? config.watermark_lookback_seconds,
+      on_schema_change: t.on_schema_change ?? config.on_schema_change,
       column_types: { ...t.column_types },
     };
   });

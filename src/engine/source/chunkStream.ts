@@ -6,7 +6,7 @@ import type { ChunkRange, SourceColumn } from '../types/model';
 import type { SnowflakeSource } from './connection';
 import { describeTable } from './metadata';
 import { findNuls } from './nulCharacters';
-import { chunkStatement, type Snapshot, type SourceTable } from './sql';
+import { chunkStatement, type Snapshot, type SourceTable, type WatermarkFilter } from './sql';
 
 /** What to do with U+0000, which PostgreSQL text cannot hold: fail the chunk, or drop the character. */
 export type NulPolicy = 'error' | 'strip';
@@ -19,6 +19,8 @@ export interface StreamChunkOptions {
   split: SourceColumn;
   range: ChunkRange;
   snapshot?: Snapshot;
+  /** An incremental load's watermark filter, as the chunk was planned. */
+  since?: WatermarkFilter;
   /** Default `error`. */
   onNul?: NulPolicy;
   /** The column whose value names a row in errors (the first primary-key column); default the split column. */
@@ -101,6 +103,7 @@ export function streamChunk(source: SnowflakeSource, options: StreamChunkOptions
     range: options.range,
     ...(partition ? { partition } : {}),
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(options.since ? { since: options.since } : {}),
   });
 
   let stream: ChunkLineStream;

@@ -3,3 +3,4 @@ export * from './targetTables';
 export * from './copyBatcher';
 export * from './loadChunk';
 export * from './typeNames';
+export * from './upsertChunk';
