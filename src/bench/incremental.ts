@@ -1,5 +1,5 @@
 // `npm run bench -- --incremental`: after the full load, every source row changes (new SCORE, its
-// UPDATED_AT a day later) and an incremental UPSERT run merges them all: the worst case, each row
+// UPDATED_AT 400 days later, past every old watermark) and an incremental UPSERT run merges them all: the worst case, each row
 // conflicting and rewritten. Measured against the PostgreSQL limit of the same work without Thaw
 // (COPY of pre-rendered rows into a staging table + INSERT ... ON CONFLICT DO UPDATE, one stream
 // per thread), then `thaw verify` of the whole table is timed.
@@ -84,7 +84,7 @@ export async function benchIncremental(env: DemoEnvironment, threads: number, sa
     await admin.end();
   }
   say('incremental: every source row changes ...');
-  await env.emulator.sql(`UPDATE ${SOURCE} SET "SCORE" = coalesce("SCORE", 0) + 1, "UPDATED_AT" = "UPDATED_AT" + INTERVAL 1 DAY`);
+  await env.emulator.sql(`UPDATE ${SOURCE} SET "SCORE" = coalesce("SCORE", 0) + 1, "UPDATED_AT" = "UPDATED_AT" + INTERVAL 400 DAY`);
 
   const config = JSON.parse(await readFile(env.configPath, 'utf8')) as { tables: Array<Record<string, unknown>> };
   Object.assign(config.tables[0]!, {
