@@ -38,6 +38,8 @@ export interface Emulator {
   port: number;
   setFaults(partial: Partial<FaultSettings>): void;
   faults(): { settings: FaultSettings; counters: FaultCounters };
+  /** Moves the emulator's clock (CURRENT_TIMESTAMP, Time Travel, retention) forward by `seconds`. */
+  advanceClock(seconds: number): void;
   /** DuckDB SQL run directly (test setup), rows as plain JS values. */
   sql(text: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -56,7 +58,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultInjector(options.faults);
   const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 });
   let url = '';
-  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
+  const clock = { advance: (seconds: number) => db.advanceClock(seconds), offsetSeconds: () => db.clock.offsetSeconds() };
+  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, clock, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -73,6 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port,
     setFaults: (partial) => faults.set(partial),
     faults: () => faults.snapshot(),
+    advanceClock: clock.advance,
     sql: (text) => db.sql(text),
     close: () =>
       (closing ??= (async () => {

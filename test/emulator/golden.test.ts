@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { EVERY_TYPE_COLUMNS } from '../golden/sourceSqlCases';
 import { sourceCanonicalRow } from '../../src/engine/verify/canonical';
 
+/** An hour after the golden files' snapshot (2024-05-01 12:34:56.789 +00:00). */
+const GOLDEN_CLOCK = '2024-05-01T13:34:56.789Z';
 const GOLDEN_DIR = join(import.meta.dirname, '..', 'golden', 'source-sql');
 
 function golden(name: string): { sql: string; binds: string[] } {
@@ -26,7 +28,8 @@ function line(fields: Partial<Record<(typeof COLUMNS)[number], string>>): string
 }
 
 // Setup goes straight to DuckDB (no time-travel copies), so reads AT the golden files' 2024
-// snapshot see the live table.
+// snapshot see the live table; the emulator's clock is set just after that snapshot, so it lies
+// within the table's 1-day Time Travel retention.
 const SETUP = `
 CREATE TABLE "EVERY_TYPE" ("ID" DECIMAL(38,0), "VISIT_DATE" DATE, "SMALL_INT" INTEGER, "AMOUNT" DECIMAL(12,2), "SCORE" DOUBLE, "NAME" VARCHAR,
   "ACTIVE" BOOLEAN, "START_TIME" TIME, "CREATED_AT" TIMESTAMP_NS, "UPDATED_AT" TIMESTAMPTZ, "LOCAL_AT" VARCHAR, "PAYLOAD" JSON, "ATTRS" JSON,
@@ -74,6 +77,7 @@ describe('emulator: the golden Snowflake SQL', function () {
 
   before(async () => {
     emulator = await startEmulator({ chunkBytes: 1_000, inlineBytes: 300 });
+    emulator.advanceClock((Date.parse(GOLDEN_CLOCK) - Date.now()) / 1000);
     for (const statement of SETUP.split(';\n').filter((s) => s.trim())) await emulator.sql(statement);
     conn = await connect(emulator);
   });

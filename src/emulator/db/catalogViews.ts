@@ -1,7 +1,7 @@
 // INFORMATION_SCHEMA.COLUMNS and TABLES answered the Snowflake way: Snowflake type names, schema
 // PUBLIC for DuckDB's main, overrides from _snowflake_types, exact ROW_COUNT.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { COLUMNS_VIEW, TABLES_VIEW } from '../sql/translate';
+import { COLUMNS_VIEW, TABLES_VIEW, type TableName } from '../sql/translate';
 
 export const OVERRIDES_TABLE = '_snowflake_types';
 export const VERSIONS_SCHEMA = '__thaw_tt';
@@ -44,8 +44,11 @@ export const CATALOG_VIEWS: readonly string[] = [
    FROM typed`,
 ];
 
-/** TABLES needs exact row counts, which no view can give; it is rebuilt before each read. */
-export async function refreshTablesView(conn: DuckDBConnection): Promise<void> {
+/**
+ * TABLES needs exact row counts, which no view can give; it is rebuilt before each read. Its
+ * RETENTION_TIME is each table's DATA_RETENTION_TIME_IN_DAYS, which the emulator keeps.
+ */
+export async function refreshTablesView(conn: DuckDBConnection, retentionDays: (table: TableName) => number): Promise<void> {
   const reader = await conn.runAndReadAll(
     `SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND database_name = current_database()
        AND schema_name <> '${VERSIONS_SCHEMA}' AND table_name <> '${OVERRIDES_TABLE}'`,
@@ -53,11 +56,13 @@ export async function refreshTablesView(conn: DuckDBConnection): Promise<void> {
   const counts = reader.getRows().map(([schema, table]) => {
     const s = String(schema).replaceAll("'", "''");
     const t = String(table).replaceAll("'", "''");
-    return `SELECT '${s}' AS s, '${t}' AS t, 'BASE TABLE' AS k, count(*) AS n FROM "${String(schema).replaceAll('"', '""')}"."${String(table).replaceAll('"', '""')}"`;
+    const days = retentionDays({ schema: String(schema), table: String(table) });
+    return `SELECT '${s}' AS s, '${t}' AS t, 'BASE TABLE' AS k, count(*) AS n, ${days} AS r FROM "${String(schema).replaceAll('"', '""')}"."${String(table).replaceAll('"', '""')}"`;
   });
-  counts.push(`SELECT v.schema_name, v.view_name, 'VIEW', NULL FROM duckdb_views() v WHERE NOT v.internal AND NOT v.temporary AND v.database_name = current_database()`);
+  counts.push(`SELECT v.schema_name, v.view_name, 'VIEW', NULL, NULL FROM duckdb_views() v WHERE NOT v.internal AND NOT v.temporary AND v.database_name = current_database()`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE "${TABLES_VIEW}" AS
     SELECT current_database() AS "TABLE_CATALOG", CASE WHEN s = 'main' THEN 'PUBLIC' ELSE upper(s) END AS "TABLE_SCHEMA",
-           t AS "TABLE_NAME", k AS "TABLE_TYPE", CAST(n AS BIGINT) AS "ROW_COUNT", CAST(NULL AS BIGINT) AS "BYTES"
-    FROM (${counts.join(' UNION ALL ')}) AS x(s, t, k, n)`);
+           t AS "TABLE_NAME", k AS "TABLE_TYPE", CAST(n AS BIGINT) AS "ROW_COUNT", CAST(NULL AS BIGINT) AS "BYTES",
+           CAST(r AS BIGINT) AS "RETENTION_TIME"
+    FROM (${counts.join(' UNION ALL ')}) AS x(s, t, k, n, r)`);
 }

@@ -1,8 +1,10 @@
 // The DuckDB side of the emulator: one instance, a pool of connections each carrying the
-// Snowflake macros and catalog views, and the time-travel store.
+// Snowflake macros and catalog views, the time-travel store, the clock and tables' retention.
 import { DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { CATALOG_VIEWS, OVERRIDES_TABLE } from './catalogViews';
+import { CLOCK_VARIABLE, EmulatorClock } from './clock';
 import { MACROS } from './macros';
+import { RetentionSettings } from './retention';
 import { TimeTravelStore } from './timeTravel';
 import type { WireColumn } from './wireTypes';
 
@@ -25,10 +27,14 @@ export class EmulatorDatabase {
   private readonly prepared = new WeakMap<DuckDBConnection, Map<string, PreparedQuery>>();
   private generation = 0;
   private closed = false;
+  /** The clock offset each pooled connection's CLOCK_VARIABLE holds. */
+  private readonly clockSet = new WeakMap<DuckDBConnection, bigint>();
+  readonly retention = new RetentionSettings();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly timeTravel: TimeTravelStore,
+    readonly clock: EmulatorClock,
   ) {}
 
   static async open(path: string): Promise<EmulatorDatabase> {
@@ -36,8 +42,9 @@ export class EmulatorDatabase {
     const setup = await instance.connect();
     try {
       await setup.run(`CREATE TABLE IF NOT EXISTS main.${OVERRIDES_TABLE} (table_name VARCHAR, column_name VARCHAR, snowflake_type VARCHAR)`);
-      const store = await TimeTravelStore.create(setup);
-      return new EmulatorDatabase(instance, store);
+      const clock = new EmulatorClock();
+      const store = await TimeTravelStore.create(setup, clock);
+      return new EmulatorDatabase(instance, store, clock);
     } finally {
       setup.closeSync();
     }
@@ -48,6 +55,11 @@ export class EmulatorDatabase {
     if (this.closed) throw new Error('the emulator database is closed');
     const conn = this.idle.pop() ?? (await this.connect());
     try {
+      const offset = this.clock.offsetMicros();
+      if (this.clockSet.get(conn) !== offset) {
+        await conn.run(`SET VARIABLE ${CLOCK_VARIABLE} = ${offset}`);
+        this.clockSet.set(conn, offset);
+      }
       return await fn(conn);
     } finally {
       if (this.closed) conn.closeSync();
@@ -59,6 +71,12 @@ export class EmulatorDatabase {
   async sql(text: string): Promise<Record<string, unknown>[]> {
     this.schemaChanged();
     return this.withConnection(async (conn) => (await conn.runAndReadAll(text)).getRowObjectsJS());
+  }
+
+  /** Moves the emulator's clock; queries prepared under the old offset are retired with it. */
+  advanceClock(seconds: number): void {
+    this.clock.advance(seconds);
+    this.schemaChanged();
   }
 
   schemaChanged(): void {

@@ -1,10 +1,13 @@
 // Snowflake functions DuckDB lacks, as TEMP macros installed on every pooled connection (TEMP so
 // nothing is written into the user's DuckDB file). The type-dispatching ones use typeof(), which
 // DuckDB folds to a constant per column type.
+import { CLOCK_VARIABLE } from './clock';
 
 const TZ_PARTS = String.raw`regexp_extract(s, '^\s*(\d+-\d+-\d+(?:[ T]\d+:\d+(?::\d+(?:\.\d+)?)?)?)\s*(Z|[+-]\d\d:?\d\d|[+-]\d\d)?\s*$', ['local', 'offset'])`;
 
 export const MACROS: readonly string[] = [
+  // CURRENT_TIMESTAMP on the emulator's clock (clock.ts): the wall clock plus the tests' offset.
+  `CREATE OR REPLACE TEMP MACRO sf_now() AS current_timestamp + to_microseconds(COALESCE(CAST(getvariable('${CLOCK_VARIABLE}') AS BIGINT), 0))`,
   `CREATE OR REPLACE TEMP MACRO iff(c, a, b) AS CASE WHEN c THEN a ELSE b END`,
   `CREATE OR REPLACE TEMP MACRO nvl(a, b) AS COALESCE(a, b)`,
   `CREATE OR REPLACE TEMP MACRO nvl2(a, b, c) AS CASE WHEN a IS NOT NULL THEN b ELSE c END`,

@@ -2,12 +2,11 @@
 // resolve AT(...) reads, then stream a SELECT's rows, rendered as wire strings, into a spool.
 import { StatementType, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { SqlSyntaxError } from '../sql/lexer';
-import { translate, type TranslatedStatement } from '../sql/translate';
+import { translate, type TableName, type TranslatedStatement } from '../sql/translate';
 import type { ResultSpool, WireRow } from '../results/resultSpool';
 import type { EmulatorDatabase, PreparedQuery } from './database';
 import { refreshTablesView } from './catalogViews';
 import { fromDuckDbError, SnowflakeSqlError } from './sqlErrors';
-import { nowMicros } from './timeTravel';
 import { wireColumn, type RowType } from './wireTypes';
 
 export type BindValue = string | null;
@@ -50,15 +49,18 @@ export async function runStatement(db: EmulatorDatabase, sqlText: string, binds:
 
 async function runOne(db: EmulatorDatabase, conn: DuckDBConnection, statement: TranslatedStatement, binds: BindValue[][], spool: ResultSpool | null): Promise<StatementOutcome> {
   const typeId = STATEMENT_TYPE_IDS[statement.kind];
+  if (statement.setRetention) db.retention.set(statement.setRetention.table, statement.setRetention.days);
   if (statement.kind === 'noop') {
     await spool?.add([['Statement executed successfully.']]);
     return { rowType: [wireColumn('status', 'VARCHAR').rowType], statementTypeId: typeId };
   }
   if (statement.kind !== 'query') {
+    // A clone reads its source AT(...) like a query does.
+    const sql = statement.timeTravel.length > 0 ? await resolveTimeTravel(db, conn, statement) : statement.sql;
     const change = async () => {
       let count = 0n;
       for (const row of binds.length > 0 ? binds : [[]]) {
-        const reader = await conn.runAndReadAll(statement.sql, row as DuckDBValue[]);
+        const reader = await conn.runAndReadAll(sql, row as DuckDBValue[]);
         const first = reader.getRows()[0]?.[0];
         if (typeof first === 'bigint' || typeof first === 'number') count += BigInt(first);
       }
@@ -66,10 +68,11 @@ async function runOne(db: EmulatorDatabase, conn: DuckDBConnection, statement: T
         await conn.run(`DELETE FROM main._snowflake_types WHERE upper(table_name) = upper($1) AND upper(column_name) = upper($2)`, [o.table, o.column]);
         await conn.run(`INSERT INTO main._snowflake_types VALUES ($1, $2, $3)`, [o.table, o.column, o.type]);
       }
+      if (statement.cloneOf && statement.modifies) await copyTypeOverrides(conn, statement.cloneOf, statement.modifies);
       return count;
     };
     const count = statement.modifies ? await db.timeTravel.modify(conn, statement.modifies, change) : await change();
-    if (statement.kind === 'ddl' || statement.typeOverrides.length > 0) db.schemaChanged();
+    if (statement.kind === 'ddl' || statement.typeOverrides.length > 0 || statement.cloneOf) db.schemaChanged();
     if (statement.kind === 'modify') {
       const dml = dmlKind(statement.sql);
       await spool?.add([[count.toString()]]);
@@ -84,7 +87,7 @@ async function runOne(db: EmulatorDatabase, conn: DuckDBConnection, statement: T
   // The TABLES view is rebuilt before each read of it, so such reads are never kept prepared.
   const kept = statement.readsTablesView ? undefined : db.preparedQuery(conn, sql);
   if (kept) return streamQuery(kept, params, spool, typeId);
-  if (statement.readsTablesView) await refreshTablesView(conn);
+  if (statement.readsTablesView) await refreshTablesView(conn, (table) => db.retention.daysOf(table));
   const prepared = await conn.prepare(sql);
   try {
     if (prepared.statementType !== StatementType.SELECT) {
@@ -149,14 +152,26 @@ function dmlKind(sql: string): { verb: string; typeId: number } {
   }
 }
 
-/** Replaces each AT(...) placeholder with the table version current at that instant. */
+/** A clone holds the Snowflake types of its source's columns that DuckDB cannot hold natively. */
+async function copyTypeOverrides(conn: DuckDBConnection, from: TableName, to: TableName): Promise<void> {
+  await conn.run(`DELETE FROM main._snowflake_types WHERE upper(table_name) = upper($1)`, [to.table]);
+  await conn.run(
+    `INSERT INTO main._snowflake_types SELECT $1, column_name, snowflake_type FROM main._snowflake_types WHERE upper(table_name) = upper($2)`,
+    [to.table, from.table],
+  );
+}
+
+/**
+ * Replaces each AT(...) placeholder with the table version current at that instant, refusing an
+ * instant older than the table's retention as Snowflake does.
+ */
 async function resolveTimeTravel(db: EmulatorDatabase, conn: DuckDBConnection, statement: TranslatedStatement): Promise<string> {
   let sql = statement.sql;
   for (const read of statement.timeTravel) {
     let instant: bigint;
     if (read.at.kind === 'OFFSET') {
       const reader = await conn.runAndReadAll(`SELECT CAST(round(CAST((${read.at.sql}) AS DOUBLE) * 1000000) AS BIGINT)`);
-      instant = nowMicros() + BigInt(reader.getRows()[0]![0] as bigint);
+      instant = db.clock.nowMicros() + BigInt(reader.getRows()[0]![0] as bigint);
     } else {
       // Every chunk query of a run names the same instant: evaluate each text once.
       instant = await db.timeTravel.instantOf(read.at.sql, async () => {
@@ -164,6 +179,7 @@ async function resolveTimeTravel(db: EmulatorDatabase, conn: DuckDBConnection, s
         return BigInt(reader.getRows()[0]![0] as bigint);
       });
     }
+    db.retention.checkRead(read.table, instant, db.clock.nowMicros());
     sql = sql.replace(read.placeholder, db.timeTravel.resolve(read.table, instant));
   }
   return sql;

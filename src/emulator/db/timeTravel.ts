@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableName } from '../sql/translate';
 import { VERSIONS_SCHEMA } from './catalogViews';
+import type { EmulatorClock } from './clock';
 
 interface Version {
   /** Microseconds since the epoch: the instant this state stopped being current. */
@@ -14,21 +15,18 @@ interface Version {
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The wall clock in microseconds (finer than the millisecond instants AT() is given). */
-export function nowMicros(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
-}
-
 export class TimeTravelStore {
   private readonly versions = new Map<string, Version[]>();
   private sequence = 0;
   private locks = new Map<string, Promise<unknown>>();
   private readonly instants = new Map<string, bigint>();
 
-  static async create(conn: DuckDBConnection): Promise<TimeTravelStore> {
+  private constructor(private readonly clock: EmulatorClock) {}
+
+  static async create(conn: DuckDBConnection, clock: EmulatorClock): Promise<TimeTravelStore> {
     await conn.run(`DROP SCHEMA IF EXISTS ${VERSIONS_SCHEMA} CASCADE`);
     await conn.run(`CREATE SCHEMA ${VERSIONS_SCHEMA}`);
-    return new TimeTravelStore();
+    return new TimeTravelStore(clock);
   }
 
   private key(table: TableName): string {
@@ -51,7 +49,7 @@ export class TimeTravelStore {
         const name = `v${++this.sequence}`;
         await conn.run(`CREATE TABLE ${VERSIONS_SCHEMA}.${name} AS SELECT * FROM ${quote(table.schema)}.${quote(table.table)}`);
         const list = this.versions.get(key) ?? [];
-        list.push({ validUntilUs: nowMicros(), name });
+        list.push({ validUntilUs: this.clock.nowMicros(), name });
         this.versions.set(key, list);
       }
       return change();

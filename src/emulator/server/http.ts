@@ -16,6 +16,8 @@ export interface HttpContext {
   sessions: SessionStore;
   queries: QueryRegistry;
   faults: FaultInjector;
+  /** The emulator's clock (db/clock.ts), which POST /__thaw/clock {"advanceSeconds": n} moves. */
+  clock: { advance(seconds: number): void; offsetSeconds(): number };
   /** How long a query request waits for its result before answering "in progress". */
   resultWaitMs: number;
   baseUrl: () => string;
@@ -48,6 +50,15 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       }
     }
     return sendJson(res, 200, ctx.faults.snapshot());
+  }
+
+  if (path === '/__thaw/clock') {
+    if (method === 'POST') {
+      const body = (await readJson(req)) as { advanceSeconds?: unknown };
+      if (typeof body.advanceSeconds !== 'number') return sendJson(res, 400, { success: false, message: 'send {"advanceSeconds": <number>}' });
+      ctx.clock.advance(body.advanceSeconds);
+    }
+    return sendJson(res, 200, { offsetSeconds: ctx.clock.offsetSeconds() });
   }
 
   if (ctx.faults.shouldDrop()) {

@@ -5,8 +5,10 @@
 //   - "DB"."SCHEMA"."TABLE" (PUBLIC → main), INFORMATION_SCHEMA.COLUMNS/TABLES
 //   - `<table> AT(TIMESTAMP => expr)` → a placeholder the time-travel store resolves
 //   - unquoted identifiers upper-cased, as Snowflake stores and reports them
+//   - retention settings, clones and SHOW TABLES (tableStatements.ts)
 import { formatDatetimeSql } from './dateFormat';
 import { identToken, lex, rawToken, render, SqlSyntaxError, type Token } from './lexer';
+import { cloneAsSelect, isShowTables, retentionSetting, showTablesSql } from './tableStatements';
 import { readType } from './types';
 
 export interface TableName {
@@ -40,6 +42,10 @@ export interface TranslatedStatement {
   /** Columns created with a Snowflake type DuckDB cannot hold natively (TIMESTAMP_TZ, OBJECT, ARRAY). */
   typeOverrides: TypeOverride[];
   readsTablesView: boolean;
+  /** ALTER TABLE … SET DATA_RETENTION_TIME_IN_DAYS: the emulator keeps it; nothing runs in DuckDB. */
+  setRetention?: { table: TableName; days: number };
+  /** CREATE TABLE … CLONE: the cloned table, whose Snowflake type overrides the clone gets too. */
+  cloneOf?: TableName;
 }
 
 export const COLUMNS_VIEW = '__sf_columns';
@@ -88,6 +94,20 @@ function translateStatement(tokens: Token[]): TranslatedStatement {
     return result('noop', null, tokens);
   }
   const target = modifiedTable(tokens, head);
+  if (isShowTables(tokens)) {
+    state.readsTablesView = true;
+    return { ...result('query', null, []), sql: showTablesSql(tokens, TABLES_VIEW) };
+  }
+  if (head[0] === 'ALTER' && target) {
+    const days = retentionSetting(tokens);
+    if (days !== null) return { ...result('noop', null, []), setRetention: { table: target, days } };
+  }
+  const clone = head[0] === 'CREATE' && target ? cloneAsSelect(tokens) : null;
+  if (clone && target) {
+    const out = rewrite(clone, state);
+    const cloneOf = state.timeTravel[0]?.table ?? readChain(clone, clone.findIndex((t) => t.text === 'AS SELECT * FROM') + 1)?.table;
+    return { ...result('ddl', target, out), ...(cloneOf ? { cloneOf } : {}) };
+  }
   if (head[0] === 'CREATE' && target) {
     const out = translateCreateTable(tokens, target, state);
     return result('ddl', target, out);
@@ -341,9 +361,9 @@ function rewriteCall(name: string, args: Token[][], sub: (arg: Token[]) => strin
     case 'LOCALTIMESTAMP':
     case 'SYSTIMESTAMP':
     case 'GETDATE':
-      return 'current_timestamp';
+      return 'sf_now()';
     case 'SYSDATE':
-      return 'CAST(current_timestamp AS TIMESTAMP)';
+      return 'CAST(sf_now() AS TIMESTAMP)';
     case 'CURRENT_DATE':
       return 'current_date';
     case 'TO_JSON':
