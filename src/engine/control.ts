@@ -4,6 +4,7 @@ import type { ParamsOf, Requests, ResultOf } from '../protocol/engine';
 import { RefusedError } from './errors';
 import { replanUnclaimedChunks } from './plan/replan';
 import { findRunFor, requireSameDefinitions } from './run/resumeRun';
+import { releaseAbandonedClones } from './run/snapshotClones';
 import { withClient, type PgSession, type Session } from './session';
 import {
   abandonRun,
@@ -29,10 +30,12 @@ export async function requestStop(session: PgSession, runId: string | undefined)
   return { runId: run.runId };
 }
 
-export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string }> {
+/** `openSource`: a session to drop the run's snapshot clones with, opened only when it has some. */
+export async function abandon(session: PgSession, runId: string | undefined, openSource: () => Promise<Session>): Promise<{ runId: string; warning?: string }> {
   const run = await findRunFor(session, runId);
-  await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
-  return { runId: run.runId };
+  const abandoned = await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
+  const warning = await releaseAbandonedClones(abandoned, openSource);
+  return { runId: run.runId, ...(warning ? { warning } : {}) };
 }
 
 export async function tuneRun(

@@ -80,7 +80,7 @@ export class EngineService {
         }),
       ),
     stop: async (p) => requestStop(await this.pgSession(p.configPath), p.runId),
-    abandon: async (p) => abandon(await this.pgSession(p.configPath), p.runId),
+    abandon: async (p) => abandon(await this.pgSession(p.configPath), p.runId, () => openSession(p.configPath, { env: this.env })),
     tune: (p) => this.withSession(p.configPath, p.batchSize !== undefined, (s) => tuneRun(s, p)),
 
     listRuns: async (p) => {

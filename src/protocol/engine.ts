@@ -87,6 +87,21 @@ export interface PlanReport {
   /** Seconds, from the throughput of earlier runs of this config; null when there is none. */
   estimateSeconds: number | null;
   estimateBasis: string;
+  /** With a consistent snapshot: how chunks read it, and why (the tables' Time Travel retention against the estimate). */
+  snapshot?: SnapshotPlan;
+  /** Things left behind that the user should know about (e.g. clones of a replaced plan that could not be dropped). */
+  warnings?: string[];
+}
+
+export interface SnapshotPlan {
+  /** time_travel: AT(TIMESTAMP) on each table; clone: zero-copy clones made at plan time. */
+  mode: 'time_travel' | 'clone';
+  reason: 'configured' | 'estimate_passes_retention' | 'estimate_fits_retention' | 'no_estimate';
+  /** The shortest DATA_RETENTION_TIME_IN_DAYS among the tables, and its table. */
+  retentionDays: number;
+  retentionTable: string;
+  /** DB.SCHEMA.TABLE of each clone (mode clone). */
+  clones: string[];
 }
 
 export type ChunkCounts = Record<ChunkState, number>;
@@ -288,7 +303,8 @@ export const Requests = {
   /** Every worker of the run finishes its chunks in flight and stops (through the status tables). */
   stop: request<RunRef, { runId: string }>('run/stop'),
   /** Closes a run for good. */
-  abandon: request<RunRef, { runId: string }>('run/abandon'),
+  /** `warning`: the run's snapshot clones could not be dropped (it names them). */
+  abandon: request<RunRef, { runId: string; warning?: string }>('run/abandon'),
   tune: request<RunRef & { threads?: number; batchSize?: number }, { runId: string; threads: number; batchSize: number; replannedChunks: number }>(
     'run/tune',
   ),

@@ -215,4 +215,16 @@ describe('emulator: the golden Snowflake SQL', function () {
     const total = [...expected.values()].reduce((a, b) => a + b, 0n);
     assert.deepEqual(await run('08-verify-checksum-no-partition'), [{ ROW_COUNT: 10, CHECKSUM: String(total) }]);
   });
+  it('11-13 retention, snapshot clones: a clone as of the snapshot reads like the table AT it, then is dropped', async () => {
+    assert.deepEqual(await run('11-table-retention'), [{ RETENTION_TIME: 1 }]);
+    await run('12-create-clone');
+    assert.deepEqual(await chunkLines('06-chunk-from-clone'), [R1500, R1999].sort());
+    await run('13-drop-clone');
+    assert.deepEqual((await run('09-table-names')).map((r) => r.TABLE_NAME), ['EVERY_TYPE'], 'the clone is gone');
+    await emulator.sql('CREATE SCHEMA "THAW_SNAPSHOTS"');
+    await run('12-create-clone-other-schema');
+    const cloned = await emulator.sql(`SELECT count(*)::INTEGER AS n FROM "THAW_SNAPSHOTS"."EVERY_TYPE_THAW_20240501_123456_ABCD"`);
+    assert.deepEqual(cloned, [{ n: 10 }], "every row of EVERY_TYPE");
+    await emulator.sql('DROP SCHEMA "THAW_SNAPSHOTS" CASCADE');
+  });
 });

@@ -15,6 +15,8 @@ import {
   type Statement,
 } from '../../src/engine/source/sql';
 import { sourceChecksumStatement } from '../../src/engine/verify/checksumSql';
+import { createCloneStatement, dropCloneStatement, tableRetentionStatement } from '../../src/engine/source/snapshotSql';
+import { cloneNameFor } from '../../src/engine/run/snapshotClones';
 import type { SourceColumn, SnowflakeType } from '../../src/engine/types/model';
 
 function column(ordinal: number, name: string, type: SnowflakeType, precision: number | null = null, scale: number | null = null): SourceColumn {
@@ -48,6 +50,8 @@ const VISIT_DATE = byName('VISIT_DATE');
 const NAME = byName('NAME');
 const CREATED_AT = byName('CREATED_AT');
 const SNAPSHOT = '2024-05-01 12:34:56.789 +00:00';
+/** The snapshot clone of EVERY_TYPE that run 20240501-123456-abcd reads. */
+export const EVERY_TYPE_CLONE = cloneNameFor('20240501-123456-abcd', EVERY_TYPE_TABLE, null);
 const range = { partitionIsNull: false, partitionValue: null, splitIsNull: false, splitLow: null, splitHigh: null, rows: 500 };
 
 export const SOURCE_SQL_CASES: Record<string, Statement> = {
@@ -121,6 +125,13 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '08-verify-checksum-no-partition': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, undefined),
   '09-table-names': tableNamesStatement(EVERY_TYPE_TABLE),
   '10-null-counts': nullCountsStatement(EVERY_TYPE_TABLE, [ID, VISIT_DATE], SNAPSHOT),
+  '11-table-retention': tableRetentionStatement(EVERY_TYPE_TABLE),
+  '12-create-clone': createCloneStatement(EVERY_TYPE_CLONE, EVERY_TYPE_TABLE, SNAPSHOT),
+  '12-create-clone-other-schema': createCloneStatement(cloneNameFor('20240501-123456-abcd', EVERY_TYPE_TABLE, 'THAW_SNAPSHOTS'), EVERY_TYPE_TABLE, SNAPSHOT),
+  '06-chunk-from-clone': chunkStatement(EVERY_TYPE_CLONE, EVERY_TYPE_COLUMNS, {
+    partition: VISIT_DATE, split: ID, range: { ...range, partitionValue: '2024-01-02', splitLow: '1500', splitHigh: '2000' },
+  }),
+  '13-drop-clone': dropCloneStatement(EVERY_TYPE_CLONE),
 };
 
 /** A golden file: the binds as a JSON comment on the first line, then the statement. */

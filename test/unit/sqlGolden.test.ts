@@ -26,6 +26,18 @@ function numberBinds(sql: string): string {
   return out;
 }
 
+const NAME = String.raw`"(?:[^"]|"")+"`;
+const TABLE = `${NAME}\\.${NAME}\\.${NAME}`;
+/**
+ * The snapshot-clone DDL (CLONE, and DROP of a three-part quoted name) is beyond node-sql-parser's
+ * Snowflake grammar: it is held to its exact form here instead.
+ */
+const DDL_FORMS: Record<string, RegExp> = {
+  '12-create-clone': new RegExp(`^CREATE TABLE ${TABLE} CLONE ${TABLE}$`),
+  '12-create-clone-other-schema': new RegExp(`^CREATE TABLE ${TABLE} CLONE ${TABLE}$`),
+  '13-drop-clone': new RegExp(`^DROP TABLE IF EXISTS ${TABLE}$`),
+};
+
 describe('golden Snowflake SQL (test/golden/source-sql)', () => {
   for (const [name, statement] of Object.entries(SOURCE_SQL_CASES)) {
     it(`${name}.sql matches what the builders emit`, () => {
@@ -41,6 +53,11 @@ describe('golden Snowflake SQL (test/golden/source-sql)', () => {
     it(`${name}.sql parses as Snowflake SQL (binds as :N, AT clause removed)`, () => {
       const withoutAt = statement.sql.replace(AT_CLAUSE, '');
       assert.ok(!/\bAT\(/.test(withoutAt), 'an AT clause that is not in the catalog form');
+      const ddl = DDL_FORMS[name];
+      if (ddl) {
+        assert.match(withoutAt, ddl);
+        return;
+      }
       const ast = new sqlParser.Parser().astify(numberBinds(withoutAt), { database: 'snowflake' });
       const root = Array.isArray(ast) ? ast : [ast];
       assert.equal(root.length, 1);

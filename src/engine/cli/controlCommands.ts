@@ -72,8 +72,9 @@ export async function runControlCommand(kind: ControlKind, o: ControlOptions): P
           break;
         }
         case 'abandon': {
-          const { runId } = await abandon(session, o.run);
-          process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId })}\n` : `run ${runId} abandoned\n`);
+          const { runId, warning } = await abandon(session, o.run, () => openSession(o.config));
+          process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId, ...(warning ? { warning } : {}) })}\n` : `run ${runId} abandoned\n`);
+          if (warning && !o.json) process.stderr.write(`thaw: ${warning}\n`);
           break;
         }
         case 'tune': {

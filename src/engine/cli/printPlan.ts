@@ -1,12 +1,14 @@
 import type { PlanReport } from '../../protocol/engine';
 import { formatCount, formatDuration } from './progressView';
 import { describeWatermark } from '../incremental/watermark';
+import { snapshotLines } from './printSnapshot';
 
 /** `thaw plan` for people: per table its chunks and rows, then every column decision. */
 export function printPlan(plan: PlanReport, out: NodeJS.WritableStream = process.stdout): void {
   const w = (line = '') => out.write(`${line}\n`);
   w(`plan ${plan.runId} (config ${plan.configHash.slice(0, 12)})`);
-  w(plan.sourceTime ? `snapshot: every chunk reads the source as of ${plan.sourceTime}` : 'snapshot: off (chunks read the live source)');
+  for (const line of snapshotLines(plan)) w(line);
+  for (const warning of plan.warnings ?? []) w(`! ${warning}`);
   w();
   for (const t of plan.tables) {
     w(`${t.sourceTable} -> ${t.target}${t.targetExists ? '' : ' (will be created)'}`);

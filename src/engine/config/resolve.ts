@@ -3,7 +3,7 @@
 
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigIssue } from '../errors';
-import type { NulPolicy, SchemaChangePolicy, SslMode, ThawConfig } from './schema';
+import type { NulPolicy, SchemaChangePolicy, SnapshotMode, SslMode, ThawConfig } from './schema';
 import { referencedVariable, Secret } from './secret';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -66,6 +66,9 @@ export interface ResolvedConfig {
   worker_heartbeat_timeout_seconds: number;
   target_outage_seconds: number;
   consistent_snapshot: boolean;
+  snapshot: SnapshotMode;
+  /** Where snapshot clones go; null: each table's source schema. */
+  snapshot_clone_schema: string | null;
   tables: ResolvedTable[];
 }
 
@@ -132,6 +135,8 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       worker_heartbeat_timeout_seconds: config.worker_heartbeat_timeout_seconds,
       target_outage_seconds: config.target_outage_seconds,
       consistent_snapshot: config.consistent_snapshot,
+      snapshot: config.snapshot,
+      snapshot_clone_schema: config.snapshot_clone_schema ?? null,
       tables,
     },
   };

@@ -30,6 +30,7 @@ const pgIdentifier = z
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const;
 export const NUL_POLICIES = ['error', 'strip'] as const;
 export const SCHEMA_CHANGE_POLICIES = ['fail', 'add_columns'] as const;
+export const SNAPSHOT_MODES = ['auto', 'time_travel', 'clone'] as const;
 
 const nulPolicy = z.enum(NUL_POLICIES);
 const nulPolicyHelp =
@@ -233,6 +234,20 @@ export const configSchema = z
       .boolean()
       .default(true)
       .meta({ title: 'Consistent snapshot', description: 'Read every chunk at the plan’s Time-Travel snapshot, so the target matches one moment of the source.' }),
+    snapshot: z
+      .enum(SNAPSHOT_MODES)
+      .default('auto')
+      .meta({
+        title: 'Snapshot',
+        description:
+          'How chunks read the plan’s snapshot (with consistent_snapshot): `time_travel` reads each table AT the snapshot, which fails once the run outlives the table’s DATA_RETENTION_TIME_IN_DAYS; `clone` reads a zero-copy CLONE made at plan time, which cannot expire and is dropped when the run completes or is abandoned; `auto` chooses the clone when the run’s estimate passes a table’s retention.',
+      }),
+    snapshot_clone_schema: text()
+      .optional()
+      .meta({
+        title: 'Snapshot clone schema',
+        description: 'Snowflake schema (of source.database) where snapshot clones are created; defaults to each table’s source schema. The role needs CREATE TABLE there.',
+      }),
     on_nul_character: nulPolicy.default('error').meta({ title: 'On NUL character', description: nulPolicyHelp }),
     truncate_onstart: z
       .boolean()
@@ -287,3 +302,4 @@ export type TableConfig = z.output<typeof tableSchema>;
 export type SslMode = (typeof SSL_MODES)[number];
 export type NulPolicy = (typeof NUL_POLICIES)[number];
 export type SchemaChangePolicy = (typeof SCHEMA_CHANGE_POLICIES)[number];
+export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];

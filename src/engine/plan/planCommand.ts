@@ -3,7 +3,9 @@
 import type { PlanReport, TablePlanReport } from '../../protocol/engine';
 import { RefusedError } from '../errors';
 import { withClient, type Session } from '../session';
-import { abandonRun, findOpenRun, getRunTables, listRuns, statusSchemaExists } from '../state';
+import { abandonRun, findOpenRun, statusSchemaExists } from '../state';
+import { describeTable } from '../source';
+import { releaseRunClones } from '../run/snapshotClones';
 import { tableExists } from '../target';
 import { storePlan } from '../run/startRun';
 import { planRun, type PlannedTable } from './planRun';
@@ -31,18 +33,6 @@ async function tableReport(session: Session, t: PlannedTable, tableOrdinal: numb
   };
 }
 
-/** Rows per second of the newest completed run of this config, as a basis for the estimate. */
-async function earlierRate(session: Session): Promise<{ rate: number; runId: string } | null> {
-  const runs = await listRuns(session.pool, session.statusSchema, { configHash: session.configHash, limit: 20 });
-  for (const run of runs) {
-    if (run.status !== 'completed' || !run.startedAt || !run.finishedAt) continue;
-    const seconds = (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000;
-    const loaded = (await getRunTables(session.pool, session.statusSchema, run.runId)).reduce((n, t) => n + t.rowsLoaded, 0);
-    if (seconds > 0 && loaded > 0) return { rate: loaded / seconds, runId: run.runId };
-  }
-  return null;
-}
-
 export async function planAndReport(session: Session): Promise<PlanReport> {
   const { pool, statusSchema, configHash } = session;
   const hasStatus = await statusSchemaExists(pool, statusSchema);
@@ -51,11 +41,15 @@ export async function planAndReport(session: Session): Promise<PlanReport> {
     throw new RefusedError(`run ${open.runId} of this config is ${open.status}: resume it or abandon it before planning a new one`, { runId: open.runId });
   }
   const plan = await planRun(session);
-  const basis = hasStatus ? await earlierRate(session) : null;
-  // The newest plan replaces an older one nobody started.
-  if (open) await withClient(session, (client) => abandonRun(client, statusSchema, open.runId, 'replaced by a newer plan'));
+  // The newest plan replaces an older one nobody started, and its snapshot clones.
+  const warnings: string[] = [];
+  if (open) {
+    const replaced = await withClient(session, (client) => abandonRun(client, statusSchema, open.runId, 'replaced by a newer plan'));
+    const left = await releaseRunClones(session.source, replaced);
+    if (left) warnings.push(left);
+  }
   // Tables get ordinals 1..n in plan order (createRun): the report's tableOrdinal names the same table.
-  const runId = await storePlan(session, plan, { append: false });
+  const { runId, estimate, snapshot } = await storePlan(session, plan, { append: false });
   const tables = await Promise.all(plan.tables.map((t, index) => tableReport(session, t, index + 1)));
   const totalRows = tables.reduce((n, t) => n + t.rows, 0);
   return {
@@ -65,9 +59,19 @@ export async function planAndReport(session: Session): Promise<PlanReport> {
     tables,
     totalRows,
     totalChunks: tables.reduce((n, t) => n + t.chunks, 0),
-    estimateSeconds: basis ? Math.ceil(totalRows / basis.rate) : null,
-    estimateBasis: basis
-      ? `at ${Math.round(basis.rate).toLocaleString('en-US')} rows/s, the speed of run ${basis.runId}`
-      : 'no earlier completed run of this config to measure speed from',
+    estimateSeconds: estimate.seconds,
+    estimateBasis: estimate.basis,
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(snapshot
+      ? {
+          snapshot: {
+            mode: snapshot.mode,
+            reason: snapshot.reason,
+            retentionDays: snapshot.retentionDays,
+            retentionTable: snapshot.retentionTable,
+            clones: snapshot.clones.map((c) => describeTable(c.clone)),
+          },
+        }
+      : {}),
   };
 }

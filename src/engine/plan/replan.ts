@@ -63,7 +63,7 @@ export async function replanUnclaimedChunks(session: Session, run: RunRecord, ba
       const tails = (await listTails()).filter((t) => t.chunkIds.every((id) => held.includes(id)));
       if (tails.length === 0) continue;
       const table = prepared.tables.get(record.tableOrdinal)!;
-      const cut = await planChunks(session.source, table.sourceTable, {
+      const cut = await planChunks(session.source, table.cloneTable ?? table.sourceTable, {
         partition: table.partition,
         split: table.split,
         batchSize,

@@ -25,7 +25,7 @@ export async function runChunkTask(
   const { session, runId, workerId } = ctx;
   try {
     const rows = streamChunk(session.source, {
-      table: table.sourceTable,
+      table: table.cloneTable ?? table.sourceTable,
       columns: table.columns,
       partition: table.partition,
       split: table.split,

@@ -9,6 +9,7 @@ import type { ChunkLoader } from './chunkLoader';
 import { currentRssMb } from './memoryGuard';
 import type { RunContext } from './runContext';
 import { strippedNulsNote } from './tableNotes';
+import { releaseRunClones } from './snapshotClones';
 import type { ThreadTuner } from './tuner';
 
 export type RunFinished = DataOf<typeof Events.runFinished>;
@@ -90,6 +91,11 @@ export class RunReporter {
       // A stop asked of this worker alone (Ctrl-C, the editor closing) stops the run too.
       if (unfinished > 0 && ending.stoppedByHost && ending.failure === undefined) await requestStop(pool, statusSchema, ctx.runId);
       const outcome = await withClient(ctx.session, (client) => finishRun(client, statusSchema, ctx.runId, cause));
+      if (outcome.run.status === 'completed') {
+        // The snapshot clones have served their purpose once every chunk is loaded.
+        const left = await releaseRunClones(ctx.session.source, outcome.run);
+        if (left) ctx.log('warn', left);
+      }
       return {
         ...base,
         status: outcome.run.status,

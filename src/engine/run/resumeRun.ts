@@ -19,7 +19,9 @@ import {
   type RunRecord,
 } from '../state';
 import { createTargetTable, tableExists } from '../target';
-import { loadRunTables, recordRunFailure } from './startRun';
+import { configTableOf, loadRunTables, recordRunFailure } from './startRun';
+import { sourceTableOf } from './runTables';
+import { requireSnapshotReadable } from './snapshotGuard';
 
 export interface ResumeOptions {
   runId?: string;
@@ -72,6 +74,11 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
   if (run.status === 'pending') throw new RefusedError(`run ${run.runId} is planned but was never started: start it with "thaw start"`, { runId: run.runId });
   if (run.status === 'completed' || run.status === 'abandoned') {
     throw new RefusedError(`run ${run.runId} is ${run.status}; there is nothing to resume`, { runId: run.runId });
+  }
+  // Queueing chunks into a run that executes elsewhere reads no Snowflake; the run's workers do.
+  if (!options.queueOnly) {
+    const sourceTables = (await getRunTables(pool, statusSchema, run.runId)).map((r) => sourceTableOf(session.config.source.database, configTableOf(session, r)));
+    await requireSnapshotReadable(session, run, sourceTables);
   }
 
   const { requeue } = options;

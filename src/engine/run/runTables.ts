@@ -9,6 +9,8 @@ import type { ResolvedTable } from '../config';
 export interface RunTable {
   ordinal: number;
   sourceTable: SourceTable;
+  /** The snapshot clone chunks read instead of sourceTable: the table as of the run's snapshot. */
+  cloneTable?: SourceTable;
   target: { schema: string; table: string };
   mappings: ColumnMapping[];
   columns: SourceColumn[];

@@ -30,8 +30,12 @@ import { addPrimaryKeyAndAnalyze, checkTargetColumns, createTargetTable, isTable
 import { applyDrift, checkSchemaDrift, type Drift } from '../schemaDrift/checkDrift';
 import { runWatermarks, type TableWatermark } from '../incremental/watermark';
 import { requireUniqueKey } from '../incremental/uniqueKey';
+import { newRunId } from '../state/runId';
+import { estimateRun, type RunEstimate } from '../plan/estimate';
 import { buildRunTable, sourceTableOf, targetKeyOf, type RunTable } from './runTables';
 import { snapshotOf, snapshotToDate } from './snapshot';
+import { dropClones, pinSnapshot, storedSnapshotOf, type StoredSnapshot } from './snapshotClones';
+import { requireSnapshotReadable } from './snapshotGuard';
 
 interface TargetState {
   exists: boolean;
@@ -70,18 +74,42 @@ function watermarksOf(plan: PlannedRun): Record<string, TableWatermark> {
   return Object.fromEntries(plan.tables.flatMap((t) => (t.watermark ? [[t.config.name, t.watermark]] : [])));
 }
 
-/** Writes the plan as a `pending` run (creating the status tables if needed); returns its id. */
-export async function storePlan(session: Session, plan: PlannedRun, options: { append: boolean }): Promise<string> {
+export interface StoredPlan {
+  runId: string;
+  estimate: RunEstimate;
+  /** How chunks read the plan's snapshot (none without consistent_snapshot). */
+  snapshot?: StoredSnapshot;
+}
+
+/**
+ * Writes the plan as a `pending` run (creating the status tables if needed), after choosing how
+ * its chunks read the snapshot and making the clones that choice needs.
+ */
+export async function storePlan(session: Session, plan: PlannedRun, options: { append: boolean }): Promise<StoredPlan> {
+  const runId = newRunId();
+  const estimate = await estimateRun(session, plan.tables.reduce((n, t) => n + t.totalRows, 0));
+  const snapshot = await pinSnapshot(session, plan, runId, estimate);
+  try {
+    await createPlannedRun(session, plan, runId, options.append, snapshot);
+  } catch (err) {
+    if (snapshot) await dropClones(session.source, snapshot.clones);
+    throw err;
+  }
+  return { runId, estimate, ...(snapshot ? { snapshot } : {}) };
+}
+
+async function createPlannedRun(session: Session, plan: PlannedRun, runId: string, append: boolean, snapshot: StoredSnapshot | undefined): Promise<void> {
   const { statusSchema, config } = session;
-  return withClient(session, async (client) => {
+  await withClient(session, async (client) => {
     await applyStatusSchema(client, statusSchema);
-    const run = await createRun(client, statusSchema, {
+    await createRun(client, statusSchema, {
+      runId,
       configHash: session.configHash,
       configPath: session.configPath,
       snapshotAt: plan.snapshot ? snapshotToDate(plan.snapshot) : null,
       parallelThreads: config.parallel_threads,
       batchSize: config.batch_size,
-      options: { append: options.append, identity: session.loaded.identity, watermarks: watermarksOf(plan) },
+      options: { append, identity: session.loaded.identity, watermarks: watermarksOf(plan), ...(snapshot ? { snapshot } : {}) },
       tables: plan.tables.map((t) => ({
         sourceTable: t.config.source_table,
         targetSchema: t.config.target_schema,
@@ -94,7 +122,6 @@ export async function storePlan(session: Session, plan: PlannedRun, options: { a
         chunks: t.chunks,
       })),
     });
-    return run.runId;
   });
 }
 
@@ -138,7 +165,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   } else {
     const plan = await planRun(session);
     await checkColumns(plan.tables.map((t) => ({ target: t.config, mappings: t.mappings })));
-    runId = await storePlan(session, plan, options);
+    runId = (await storePlan(session, plan, options)).runId;
   }
   await startRun(pool, statusSchema, runId);
   // From here on the run is written: a failure leaves it `failed` with its cause, for resume.
@@ -176,6 +203,7 @@ export async function recordRunFailure(session: PgSession, runId: string, err: u
 
 /** A stored plan is checked again before it starts: the target or the source may have changed since. */
 async function checkStoredPlan(session: Session, run: RunRecord, records: TableRecord[]): Promise<void> {
+  await requireSnapshotReadable(session, run, records.map((r) => sourceTableOf(session.config.source.database, configTableOf(session, r))));
   await checkColumnTypes(session);
   const snapshot = snapshotOf(run);
   for (const record of records) {
@@ -208,18 +236,19 @@ export async function loadRunTables(session: Session, runId: string): Promise<Om
   if (!run) throw new RefusedError(`run ${runId} does not exist`, { runId });
   const records = await getRunTables(pool, statusSchema, runId);
   const watermarks = runWatermarks(run.options);
+  // Chunks of a run with clones read the clones, which hold the snapshot without AT().
+  const clones = new Map((storedSnapshotOf(run)?.clones ?? []).map((c) => [c.tableOrdinal, c.clone]));
   const tables = new Map<number, RunTable>();
   records.forEach((record) => {
     const table = configTableOf(session, record);
-    tables.set(
-      record.tableOrdinal,
-      buildRunTable(record.tableOrdinal, sourceTableOf(config.source.database, table), table, record.columnMappings, record.createdTable, watermarks[table.name]),
-    );
+    const built = buildRunTable(record.tableOrdinal, sourceTableOf(config.source.database, table), table, record.columnMappings, record.createdTable, watermarks[table.name]);
+    const clone = clones.get(record.tableOrdinal);
+    tables.set(record.tableOrdinal, clone ? { ...built, cloneTable: clone } : built);
   });
   return {
     runId,
     tables,
-    snapshot: snapshotOf(run),
+    snapshot: clones.size > 0 ? undefined : snapshotOf(run),
     chunks: records.reduce((n, r) => n + r.totalChunks, 0),
     rows: records.reduce((n, r) => n + r.totalRows, 0),
   };

@@ -34,5 +34,7 @@ export {
   requireBoundaryType,
   type ColumnRole,
 } from './metadata';
+export { createClone, dropClone, readRetentionDays } from './snapshotTables';
+export { createCloneStatement, dropCloneStatement, tableRetentionStatement } from './snapshotSql';
 export { chunkRangesFromPlanRows, parsePlanRow, planChunks, type PlanChunksOptions, type PlanRow } from './plan';
 export { ChunkLineStream, streamChunk, type NulPolicy, type StreamChunkOptions } from './chunkStream';

@@ -120,9 +120,13 @@ export async function abandon(ctx: Ctx, arg?: unknown): Promise<void> {
   if (confirm !== 'Abandon') return;
   try {
     if (ctx.engine.activeRun?.runId === target.runId) await ctx.engine.request(Requests.workerAbort, {});
-    await ctx.engine.request(Requests.abandon, target);
+    const { warning } = await ctx.engine.request(Requests.abandon, target);
     await ctx.memory.forget(target.runId);
     ctx.log.info(`run ${target.runId} abandoned`);
+    if (warning) {
+      ctx.log.warn(warning);
+      void vscode.window.showWarningMessage(warning);
+    }
     ctx.refreshSoon();
   } catch (err) {
     await ctx.errors.report('Abandon', err, target.configPath);

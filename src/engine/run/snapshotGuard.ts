@@ -1,0 +1,30 @@
+// A run that reads its snapshot through Time Travel can go on only while every table still keeps
+// that instant (DATA_RETENTION_TIME_IN_DAYS, counted on Snowflake's clock). Past that, every chunk
+// would fail: the run is refused up front, before a chunk is claimed, with what to do instead.
+import { RefusedError } from '../errors';
+import { describeTable, readRetentionDays, readSourceTime, type SourceTable } from '../source';
+import type { Session } from '../session';
+import type { RunRecord } from '../state';
+import { storedSnapshotOf } from './snapshotClones';
+import { snapshotToDate } from './snapshot';
+
+const DAY_MS = 86_400_000;
+
+/** `tables`: the run's source tables. Runs that read clones, or no snapshot, always pass. */
+export async function requireSnapshotReadable(session: Session, run: RunRecord, tables: readonly SourceTable[]): Promise<void> {
+  if (!run.snapshotAt || (storedSnapshotOf(run)?.clones.length ?? 0) > 0) return;
+  const ageMs = snapshotToDate(await readSourceTime(session.source)).getTime() - run.snapshotAt.getTime();
+  for (const table of tables) {
+    const days = await readRetentionDays(session.source, table);
+    if (ageMs < days * DAY_MS) continue;
+    const hours = (ageMs / 3_600_000).toFixed(1);
+    throw new RefusedError(
+      `run ${run.runId} reads ${describeTable(table)} through Time Travel as of ${run.snapshotAt.toISOString()}, ${hours} hours ago, ` +
+        `but the table keeps Time Travel for ${days} day(s) (DATA_RETENTION_TIME_IN_DAYS): Snowflake can no longer read that snapshot, ` +
+        `so every chunk would fail. Nothing was loaded. Abandon the run (thaw abandon --run ${run.runId}) and start a new one ` +
+        `(with "truncate_onstart": true, as the target holds this run's rows); with "snapshot": "clone" (or "auto" once a run has measured its speed) ` +
+        `the new run reads a zero-copy clone that does not expire however long it is paused`,
+      { runId: run.runId, table: describeTable(table) },
+    );
+  }
+}
