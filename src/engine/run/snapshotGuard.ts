@@ -21,9 +21,9 @@ export async function requireSnapshotReadable(session: Session, run: RunRecord, 
     throw new RefusedError(
       `run ${run.runId} reads ${describeTable(table)} through Time Travel as of ${run.snapshotAt.toISOString()}, ${hours} hours ago, ` +
         `but the table keeps Time Travel for ${days} day(s) (DATA_RETENTION_TIME_IN_DAYS): Snowflake can no longer read that snapshot, ` +
-        `so every chunk would fail. Nothing was loaded. Abandon the run (thaw abandon --run ${run.runId}) and start a new one ` +
-        `(with "truncate_onstart": true, as the target holds this run's rows); with "snapshot": "clone" (or "auto" once a run has measured its speed) ` +
-        `the new run reads a zero-copy clone that does not expire however long it is paused`,
+        `so every chunk would fail; no chunk was run. Abandon the run (thaw abandon --run ${run.runId}) and start a new one ` +
+        `(with "truncate_onstart": true, as the target holds this run's rows) with "snapshot": "clone" in the config: ` +
+        `it then reads a zero-copy clone that does not expire however long it is paused`,
       { runId: run.runId, table: describeTable(table) },
     );
   }
