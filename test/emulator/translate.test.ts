@@ -37,7 +37,7 @@ describe('emulator: Snowflake → DuckDB translation', () => {
     assert.equal(formatDatetimeSql('x', 'HH24:MI:SS.FF3'), `(strftime(sf_local(x), '%H:%M:%S.%g'))`);
     assert.equal(formatDatetimeSql('x', 'YYYY"T"MM.FF2'), `(strftime(sf_local(x), '%YT%m.') || substr(strftime(sf_local(x), '%n'), 1, 2))`);
     assert.equal(one(`SELECT TO_VARCHAR(MIN("S")) AS "M"`).sql, `SELECT sf_to_varchar(MIN("S")) AS "M"`);
-    assert.equal(one(`SELECT TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY')`).sql, `SELECT (strftime(sf_local(current_timestamp), '%Y'))`);
+    assert.equal(one(`SELECT TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY')`).sql, `SELECT (strftime(sf_local(sf_now()), '%Y'))`);
   });
 
   it('turns AT(TIMESTAMP => ...) into a time-travel read', () => {
