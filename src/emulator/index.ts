@@ -9,6 +9,7 @@ import { FaultInjector, type FaultCounters, type FaultSettings } from './faults'
 import { createEmulatorServer } from './server/http';
 import { QueryRegistry } from './server/queryRegistry';
 import { SessionStore } from './server/sessions';
+import { StageStore } from './stage/stageStore';
 
 export type { FaultCounters, FaultSettings, FailureKind, QueryFailureRule } from './faults';
 export { seedDemoTable, DEMO_TABLE } from './demoData';
@@ -55,9 +56,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw err;
   }
   const faults = new FaultInjector(options.faults);
-  const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 });
   let url = '';
-  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
+  const stages = new StageStore(join(spoolDir, 'stages'));
+  const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 }, { stages, faults, baseUrl: () => url });
+  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, stages, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -81,6 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await queries.disposeAll();
+        await stages.dispose();
         db.close();
         if (ownSpool) await rm(spoolDir, { recursive: true, force: true });
       })()),

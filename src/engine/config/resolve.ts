@@ -3,7 +3,7 @@
 
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigIssue } from '../errors';
-import type { NulPolicy, SslMode, ThawConfig } from './schema';
+import type { ExtractMode, NulPolicy, SslMode, ThawConfig } from './schema';
 import { referencedVariable, Secret } from './secret';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -64,6 +64,9 @@ export interface ResolvedConfig {
   worker_heartbeat_timeout_seconds: number;
   target_outage_seconds: number;
   consistent_snapshot: boolean;
+  extract_mode: ExtractMode;
+  /** The stage named in the config, as written; undefined: Thaw's own. */
+  unload_stage: string | undefined;
   tables: ResolvedTable[];
 }
 
@@ -121,6 +124,8 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       worker_heartbeat_timeout_seconds: config.worker_heartbeat_timeout_seconds,
       target_outage_seconds: config.target_outage_seconds,
       consistent_snapshot: config.consistent_snapshot,
+      extract_mode: config.extract_mode,
+      unload_stage: config.unload_stage,
       tables,
     },
   };

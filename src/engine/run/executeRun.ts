@@ -29,6 +29,7 @@ import {
 } from '../state';
 import { addPrimaryKeyAndAnalyze } from '../target';
 import { recordFailure, runChunkTask } from './chunkTask';
+import { chooseExtractPath, sweepRunStage } from './extractPath';
 import { currentRssMb, MemoryGuard } from './memoryGuard';
 import { RateWindow } from './rate';
 import type { RunTable } from './runTables';
@@ -82,6 +83,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   let lastReclaim = 0;
   let stopping = false;
 
+  const extract = await chooseExtractPath(session.source, config, runId, (level, message) => log(level, message));
   await registerWorker(pool, schema, { workerId, runId, host, pid: process.pid, threads: limit.concurrency });
   for (const record of await getRunTables(pool, schema, runId)) {
     for (const warning of record.warnings) log('warn', warning, { table: `${record.targetSchema}.${record.targetTable}` });
@@ -133,7 +135,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const onChunk = async (chunk: ChunkRecord, table: RunTable) => {
     const name = table.sourceTable.table;
     emit('chunk/stateChanged', { runId, table: name, chunkId: chunk.chunkId, status: 'in_progress', attempts: chunk.attempts });
-    const outcome = await runChunkTask(session, runId, workerId, chunk, table, snapshot, policy, options.abortSignal);
+    const outcome = await runChunkTask(session, runId, workerId, chunk, table, snapshot, policy, options.abortSignal, extract);
     if (outcome.status === 'completed') {
       emit('chunk/stateChanged', { runId, table: name, chunkId: chunk.chunkId, status: 'completed', attempts: chunk.attempts, rows: outcome.rows });
       if (outcome.tableStatus === 'completed') {
@@ -280,5 +282,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   // A stop asked of this worker alone (Ctrl-C, the editor closing) stops the run too.
   if (unfinished > 0 && options.stopSignal.aborted) await requestStop(pool, schema, runId);
   const outcome = await withClient(session, (client) => finishRun(client, schema, runId));
+  // No chunk of the run is loading now: files left by crashed attempts go.
+  if (extract.kind === 'unload') await sweepRunStage(session.source, config, runId).catch((err: unknown) => log('warn', `could not remove the run's stage files: ${errorMessage(err)}`));
   return { status: outcome.run.status, rowsLoaded: progress.rowsLoaded, failedChunks: outcome.chunksFailed, peakRssMb };
 }
