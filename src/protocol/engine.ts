@@ -285,6 +285,8 @@ export const Events = {
     failedChunks: number;
     seconds: number;
     peakRssMb: number;
+    /** CPU time this worker process used in this invocation (process.cpuUsage, user + system), in microseconds. */
+    cpuMicros?: number;
     /** Why the run stopped, when it stopped on an error. */
     error?: string;
   }>('run/finished'),

@@ -55,6 +55,8 @@ export interface ExecuteResult {
   rowsLoaded: number;
   failedChunks: number;
   peakRssMb: number;
+  /** CPU this process used while executing the run (process.cpuUsage, user + system), in µs. */
+  cpuMicros: number;
 }
 
 function isPidAlive(pid: number): boolean {
@@ -70,6 +72,11 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const { session, runId, tables, snapshot, emit } = options;
   const { pool, statusSchema: schema, config } = session;
   const tickMs = options.tickMs ?? 1000;
+  const cpuAtStart = process.cpuUsage();
+  const cpuMicros = () => {
+    const used = process.cpuUsage(cpuAtStart);
+    return used.user + used.system;
+  };
   const host = hostname();
   const workerId = `${host}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const policy: RetryPolicy = { maxAttempts: config.max_attempts, baseDelayMs: config.retry_delay_seconds * 1000, maxDelayMs: 300_000 };
@@ -277,12 +284,12 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteResult
   const othersRunning = (await listWorkers(pool, schema, runId)).some((w) => w.status === 'running' && w.workerId !== workerId);
   if (unfinished > 0 && othersRunning) {
     // Other workers carry on with the run; it is theirs to close.
-    return { status: 'in_progress', rowsLoaded: progress.rowsLoaded, failedChunks: progress.chunks.failed, peakRssMb };
+    return { status: 'in_progress', rowsLoaded: progress.rowsLoaded, failedChunks: progress.chunks.failed, peakRssMb, cpuMicros: cpuMicros() };
   }
   // A stop asked of this worker alone (Ctrl-C, the editor closing) stops the run too.
   if (unfinished > 0 && options.stopSignal.aborted) await requestStop(pool, schema, runId);
   const outcome = await withClient(session, (client) => finishRun(client, schema, runId));
   // No chunk of the run is loading now: files left by crashed attempts go.
   if (extract.kind === 'unload') await sweepRunStage(session.source, config, runId).catch((err: unknown) => log('warn', `could not remove the run's stage files: ${errorMessage(err)}`));
-  return { status: outcome.run.status, rowsLoaded: progress.rowsLoaded, failedChunks: outcome.chunksFailed, peakRssMb };
+  return { status: outcome.run.status, rowsLoaded: progress.rowsLoaded, failedChunks: outcome.chunksFailed, peakRssMb, cpuMicros: cpuMicros() };
 }

@@ -47,7 +47,7 @@ async function probeUnload(source: SnowflakeSource, stage: StageName, create: bo
     const files = await unloadToStage(source, stage, prefix, probeQuery());
     const urls = await presignedUrls(source, stage, files.map((f) => f.path));
     for (const file of files) {
-      for await (const _ of downloadStageFile({ bytes: file.bytes, url: async () => urls.get(file.path) ?? '', context: {}, maxRetries: 1 })) {
+      for await (const _ of downloadStageFile({ bytes: file.bytes, url: async () => urls.get(file.path) ?? '', context: {} })) {
         // Read to the end: the URL works.
       }
     }
