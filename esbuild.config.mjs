@@ -31,8 +31,22 @@ const entries = {
   bench: 'src/bench/main.ts',
 };
 
-await Promise.all(
-  Object.entries(entries).map(([name, entry]) =>
+// The progress panel's webview script and styles (uPlot's and @vscode-elements' included): the
+// only files the panel's localResourceRoots allow.
+const webview = build({
+  entryPoints: ['src/views/panel/webview/main.ts'],
+  outfile: 'media/panel.js',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  minify: true,
+  sourcemap: false,
+  logLevel: 'warning',
+});
+
+await Promise.all([
+  ...Object.entries(entries).map(([name, entry]) =>
     build({
       ...common,
       entryPoints: [entry],
@@ -40,4 +54,5 @@ await Promise.all(
       banner: { js: (name === 'cli' ? '#!/usr/bin/env node\n' : '') + common.banner.js },
     }),
   ),
-);
+  webview,
+]);

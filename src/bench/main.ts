@@ -17,6 +17,7 @@ import { openSession } from '../engine/session';
 import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
+import { Requests } from '../protocol/engine';
 
 const options = new Command()
   .name('thaw-bench')
@@ -93,7 +94,7 @@ async function copyLimit(env: DemoEnvironment): Promise<{ seconds: number; rows:
 async function main(): Promise<void> {
   const env = await startDemoEnvironment({ rows: options.rows, threads: options.threads, batchSize: options.batchSize }, say);
   try {
-    const { finished } = await followRun('run/start', { configPath: env.configPath }, { json: false });
+    const { finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });
     if (!finished || finished.status !== 'completed') throw new Error(`the Thaw run did not complete (${finished?.status ?? 'no result'})`);
     const session = await openSession(env.configPath, { source: false });
     const runId = (await listRuns(session.pool, session.statusSchema, { limit: 1 }))[0]!.runId;

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { askWorker, followRun } from '../engine/cli/runCommand';
 import { printPlan } from '../engine/cli/printPlan';
 import { DEMO_TABLE, startDemoEnvironment } from './environment';
+import { Requests } from '../protocol/engine';
 
 const options = new Command()
   .name('thaw-demo')
@@ -21,9 +22,9 @@ async function main(): Promise<number> {
   const env = await startDemoEnvironment(options, say);
   try {
     say(`config: ${env.configPath}\n`);
-    printPlan(await askWorker('run/plan', { configPath: env.configPath }));
+    printPlan(await askWorker(Requests.plan, { configPath: env.configPath }));
     say('');
-    const { exitCode, finished } = await followRun('run/start', { configPath: env.configPath }, { json: false });
+    const { exitCode, finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });
     if (!finished) return exitCode;
 
     const sourceRows = Number((await env.emulator.sql(`SELECT COUNT(*) AS n FROM main.${DEMO_TABLE}`))[0]?.n);

@@ -1,7 +1,8 @@
 // `thaw emulator`: starts the emulator, prints `listening on <url>` first, runs until SIGINT/SIGTERM.
+// The emulator (DuckDB, a native module) is imported only when this command runs: every other
+// `thaw` command starts without loading it.
 import { Option, type Command } from 'commander';
 import type { FailureKind, FaultSettings } from './faults';
-import { startEmulator } from './index';
 
 export interface EmulatorCommandOptions {
   port: number;
@@ -69,6 +70,7 @@ export function faultsFromOptions(options: EmulatorCommandOptions): Partial<Faul
 
 /** Starts the emulator and resolves when it has stopped after SIGINT or SIGTERM. */
 export async function runEmulatorCommand(options: EmulatorCommandOptions): Promise<void> {
+  const { startEmulator } = await import('./index');
   const emulator = await startEmulator({
     port: options.port,
     duckdbPath: options.duckdb,

@@ -13,7 +13,6 @@ import { StageStore } from './stage/stageStore';
 
 export type { FaultCounters, FaultSettings, FailureKind, QueryFailureRule } from './faults';
 export { seedDemoTable, DEMO_TABLE } from './demoData';
-export { registerEmulatorCommand, runEmulatorCommand, type EmulatorCommandOptions } from './cli';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */

@@ -1,10 +1,11 @@
 // Quick operations on a run through the status tables: they work whichever process (or host)
 // executes the run, since every worker follows the run's row on each heartbeat.
-import type { EngineRequests } from '../protocol/engine';
+import type { ParamsOf, Requests, ResultOf } from '../protocol/engine';
 import { RefusedError } from './errors';
 import { replanUnclaimedChunks } from './plan/replan';
+import { sweepAbandonedRun } from './run/extractPath';
 import { findRunFor, requireSameDefinitions } from './run/resumeRun';
-import { withClient, type Session } from './session';
+import { withClient, type PgSession, type Session } from './session';
 import {
   abandonRun,
   getRunProgress,
@@ -20,7 +21,7 @@ import {
   type WorkerRecord,
 } from './state';
 
-export async function requestStop(session: Session, runId: string | undefined): Promise<{ runId: string }> {
+export async function requestStop(session: PgSession, runId: string | undefined): Promise<{ runId: string }> {
   const run = await findRunFor(session, runId);
   if (run.status !== 'in_progress' && run.status !== 'pending') {
     throw new RefusedError(`run ${run.runId} is ${run.status}; there is nothing to stop`, { runId: run.runId });
@@ -29,16 +30,21 @@ export async function requestStop(session: Session, runId: string | undefined): 
   return { runId: run.runId };
 }
 
-export async function abandon(session: Session, runId: string | undefined): Promise<{ runId: string }> {
+/**
+ * Closes a run for good, and removes its stage files (unload path) when Snowflake can be reached;
+ * `stageFilesLeft` says what remains when it cannot.
+ */
+export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string; stageFilesLeft?: string }> {
   const run = await findRunFor(session, runId);
   await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
-  return { runId: run.runId };
+  const left = await sweepAbandonedRun(session, run.runId);
+  return { runId: run.runId, ...(left ? { stageFilesLeft: left } : {}) };
 }
 
 export async function tuneRun(
   session: Session,
-  params: EngineRequests['run/tune']['params'],
-): Promise<EngineRequests['run/tune']['result']> {
+  params: ParamsOf<typeof Requests.tune>,
+): Promise<ResultOf<typeof Requests.tune>> {
   if (params.threads === undefined && params.batchSize === undefined) throw new RefusedError('nothing to tune: give --threads and/or --batch-size');
   const run = await findRunFor(session, params.runId);
   requireSameDefinitions(session, run);
@@ -57,7 +63,7 @@ export interface RunStatusReport {
   workers: WorkerRecord[];
 }
 
-export async function runStatus(session: Session, runId: string | undefined): Promise<RunStatusReport> {
+export async function runStatus(session: PgSession, runId: string | undefined): Promise<RunStatusReport> {
   const run = await findRunFor(session, runId, { newestIfNoneOpen: true });
   const { pool, statusSchema } = session;
   const [progress, tables, failedChunks, workers] = await Promise.all([

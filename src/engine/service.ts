@@ -1,62 +1,126 @@
-// What the engine worker does for each request of the protocol. One run executes at a time in a
-// worker; quick requests (stop, tune) can arrive while it does.
-import type { EngineMethod, EngineRequests } from '../protocol/engine';
-import { RefusedError } from './errors';
-import { executeRun, type Emit } from './run/executeRun';
-import { openSession, type Session } from './session';
+// What the engine worker does for each request of the protocol (src/protocol/engine.ts). One run
+// executes at a time in a worker; every other request (reads, stop, tune, abandon) is answered
+// while it does, so an editor can keep one worker for its whole session. Reads and run control
+// need PostgreSQL only: their pools are cached per target (PgSessionCache).
+import { Events, type ParamsOf, type Requests, type ResultOf } from '../protocol/engine';
+import { abandon, requestStop, tuneRun } from './control';
+import type { Emit } from './emit';
+import { errorMessage, RefusedError } from './errors';
+import { PgSessionCache } from './pgSessions';
 import { planAndReport } from './plan/planCommand';
-import { prepareNewRun } from './run/startRun';
+import { executeRun } from './run/executeRun';
+import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
-import { requestStop, tuneRun } from './control';
-import type { RunTable } from './run/runTables';
-import type { Snapshot } from './source';
+import { prepareNewRun } from './run/startRun';
+import { openSession, type PgSession, type Session } from './session';
+import { readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
+
+type RequestKey = keyof typeof Requests;
+
+/** One handler per request of the protocol: the compiler checks each against its descriptor. */
+export type RequestHandlers = {
+  [K in RequestKey]: (params: ParamsOf<(typeof Requests)[K]>) => Promise<ResultOf<(typeof Requests)[K]>>;
+};
 
 interface ActiveRun {
   runId: string;
+  /** Finish the chunks in flight, then stop. */
   stop: AbortController;
+  /** Roll the chunks in flight back now. */
   abort: AbortController;
   done: Promise<void>;
 }
 
-export interface PreparedRun {
-  runId: string;
-  tables: Map<number, RunTable>;
-  snapshot: Snapshot | undefined;
-  chunks: number;
-  rows: number;
-  resumed: boolean;
+export interface EngineServiceOptions {
+  /** The environment `${env:NAME}` references are read from, before worker/setEnv adds to it. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class EngineService {
   private active: ActiveRun | undefined;
+  private readonly baseEnv: NodeJS.ProcessEnv;
+  /** Set by worker/setEnv: secrets a host holds, never written anywhere. */
+  private extraEnv: Record<string, string> = {};
+  private readonly pgSessions = new PgSessionCache();
 
-  constructor(private readonly emit: Emit) {}
+  constructor(
+    private readonly emit: Emit,
+    options: EngineServiceOptions = {},
+  ) {
+    this.baseEnv = options.env ?? process.env;
+  }
 
-  private readonly handlers: { [M in EngineMethod]: (params: EngineRequests[M]['params']) => Promise<EngineRequests[M]['result']> } = {
-    'run/plan': (p) => this.withSession(p.configPath, true, (s) => planAndReport(s)),
-    'run/start': (p) => this.begin(p.configPath, (s) => prepareNewRun(s, { append: !!p.append })),
-    'run/resume': (p) => this.begin(p.configPath, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
-    'run/retry': (p) =>
+  readonly handlers: RequestHandlers = {
+    plan: (p) => this.withSession(p.configPath, true, (s) => planAndReport(s)),
+    start: (p) => this.begin(p.configPath, (s) => prepareNewRun(s, { append: !!p.append })),
+    resume: (p) => this.begin(p.configPath, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
+    retry: (p) =>
       this.begin(p.configPath, (s) =>
         prepareResume(s, {
           runId: p.runId,
-          requeue: { allFailed: p.chunkId === undefined && p.table === undefined, chunkId: p.chunkId, table: p.table },
+          requeue: {
+            allFailed: p.chunkId === undefined && p.table === undefined && p.tableOrdinal === undefined,
+            chunkId: p.chunkId,
+            table: p.table,
+            tableOrdinal: p.tableOrdinal,
+          },
           queueOnly: p.queueOnly,
         }),
       ),
-    'run/stop': (p) => this.withSession(p.configPath, false, (s) => requestStop(s, p.runId)),
-    'run/tune': (p) => this.withSession(p.configPath, p.batchSize !== undefined, (s) => tuneRun(s, p)),
-    'worker/stop': async () => {
+    stop: async (p) => requestStop(await this.pgSession(p.configPath), p.runId),
+    abandon: async (p) => abandon(await this.pgSession(p.configPath), p.runId),
+    tune: (p) => this.withSession(p.configPath, p.batchSize !== undefined, (s) => tuneRun(s, p)),
+
+    listRuns: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readRunSummaries(s.pool, s.statusSchema, {
+        configHash: p.allConfigs ? undefined : s.configHash,
+        limit: p.limit,
+        heartbeatTimeoutSeconds: s.config.worker_heartbeat_timeout_seconds,
+      });
+    },
+    listTables: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readTableSummaries(s.pool, s.statusSchema, p.runId);
+    },
+    chunkGroups: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readChunkGroups(s.pool, s.statusSchema, p.runId, p.tableOrdinal);
+    },
+    listChunks: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readChunkPage(s.pool, s.statusSchema, p.runId, p);
+    },
+    listWorkers: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readWorkerSummaries(s.pool, s.statusSchema, p.runId);
+    },
+    chunkMap: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readChunkMap(s.pool, s.statusSchema, p.runId);
+    },
+    timeline: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      const buckets = await readThroughput(s.pool, s.statusSchema, p.runId, p.bucketSeconds);
+      return { runId: p.runId, bucketSeconds: p.bucketSeconds, buckets, maxWorkerMemoryMb: s.config.max_worker_memory_mb };
+    },
+
+    workerStop: async () => {
       const runId = this.active?.runId ?? null;
       await this.shutdown();
       return { runId };
     },
+    workerAbort: async () => {
+      const active = this.active;
+      active?.abort.abort();
+      await active?.done;
+      return { runId: active?.runId ?? null };
+    },
+    workerSetEnv: async (p) => {
+      this.extraEnv = { ...p.env };
+      return { names: Object.keys(this.extraEnv).sort() };
+    },
   };
-
-  handle<M extends EngineMethod>(method: M, params: EngineRequests[M]['params']): Promise<EngineRequests[M]['result']> {
-    const handler = this.handlers[method] as ((p: typeof params) => Promise<EngineRequests[M]['result']>) | undefined;
-    return handler ? handler(params) : Promise.reject(new Error(`unknown request ${String(method)}`));
-  }
 
   /** Finishes the chunks in flight, records the run's state, and resolves when nothing runs. */
   async shutdown(): Promise<void> {
@@ -64,8 +128,22 @@ export class EngineService {
     await this.active?.done;
   }
 
+  /** shutdown(), then closes the cached pools: the last thing a worker does. */
+  async close(): Promise<void> {
+    await this.shutdown();
+    await this.pgSessions.close();
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return { ...this.baseEnv, ...this.extraEnv };
+  }
+
+  private pgSession(configPath: string): Promise<PgSession> {
+    return this.pgSessions.open(configPath, this.env);
+  }
+
   private async withSession<T>(configPath: string, source: boolean, use: (s: Session) => Promise<T>): Promise<T> {
-    const session = await openSession(configPath, { source });
+    const session = await openSession(configPath, { source, env: this.env });
     try {
       return await use(session);
     } finally {
@@ -81,8 +159,8 @@ export class EngineService {
     configPath: string,
     prepare: (s: Session) => Promise<PreparedRun & { requeued?: number; queueOnly?: boolean }>,
   ): Promise<{ runId: string; requeued: number }> {
-    if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`);
-    const session = await openSession(configPath);
+    if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`, { runId: this.active.runId });
+    const session = await openSession(configPath, { env: this.env });
     let prepared: Awaited<ReturnType<typeof prepare>>;
     try {
       prepared = await prepare(session);
@@ -95,22 +173,27 @@ export class EngineService {
       return { runId: prepared.runId, requeued: prepared.requeued ?? 0 };
     }
     const { runId } = prepared;
-    this.emit('run/started', {
+    this.emit(Events.runStarted, {
       runId,
+      configPath: session.configPath,
       configHash: session.configHash,
       tables: prepared.tables.size,
       chunks: prepared.chunks,
       rows: prepared.rows,
       resumed: prepared.resumed,
     });
+    this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
     const stop = new AbortController();
     const abort = new AbortController();
-    const started = Date.now();
-    const done = executeRun({ session, runId, tables: prepared.tables, snapshot: prepared.snapshot, emit: this.emit, stopSignal: stop.signal, abortSignal: abort.signal })
-      .then((result) => this.emit('run/finished', { runId, ...result, seconds: (Date.now() - started) / 1000 }))
+    const done = executeRun({ session, prepared, emit: this.emit, stopSignal: stop.signal, abortSignal: abort.signal })
+      .then((finished) => {
+        this.emit(Events.runFinished, finished);
+        const health = finished.status === 'completed' ? 'ok' : finished.status === 'stopped' ? 'stopped' : 'error';
+        this.emit(Events.workerStatus, { health, runId: null, pid: process.pid, message: `run ${runId} ${finished.status}${finished.error ? `: ${finished.error}` : ''}` });
+      })
       .catch((err: unknown) => {
-        this.emit('log', { level: 'error', message: `run ${runId} stopped on an error: ${err instanceof Error ? err.message : String(err)}`, context: { runId } });
-        this.emit('run/finished', { runId, status: 'failed', rowsLoaded: 0, failedChunks: 0, peakRssMb: 0, seconds: (Date.now() - started) / 1000 });
+        // executeRun reports its own failures; reaching here is a bug in the reporting itself.
+        this.emit(Events.log, { level: 'error', message: `run ${runId}: ${errorMessage(err)}`, context: { runId } });
       })
       .finally(async () => {
         this.active = undefined;

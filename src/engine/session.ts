@@ -1,21 +1,26 @@
 // Everything one command needs open at once: the validated config, a Snowflake connection and a
 // PostgreSQL pool. Opening fails with ConfigError or ConnectionError (exit 2) before anything is
-// written anywhere.
+// written anywhere. Commands that only read or steer a run through the status tables need a
+// PgSession: the config and the pool, no Snowflake.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type pg from 'pg';
 import { loadConfig, type LoadedConfig, type ResolvedConfig } from './config';
 import { openSource, type SnowflakeSource } from './source';
-import { openTargetPool } from './target';
+import { openTargetPool, type TargetConnection } from './target';
 
-export interface Session {
+/** The config and a PostgreSQL pool: enough for everything that only touches the status tables. */
+export interface PgSession {
   configPath: string;
   config: ResolvedConfig;
   configHash: string;
   loaded: LoadedConfig;
-  source: SnowflakeSource;
   pool: pg.Pool;
   statusSchema: string;
+}
+
+export interface Session extends PgSession {
+  source: SnowflakeSource;
   close(): Promise<void>;
 }
 
@@ -30,17 +35,21 @@ export function stateDirFor(configPath: string): string {
   return join(dirname(resolve(configPath)), '.thaw');
 }
 
+/** Connections open lazily; room for any thread count `thaw tune` may ask for later. */
+export const SESSION_POOL_MAX = 256 + 3;
+
+/** The target connection a config names, its secrets revealed (for the pg driver only). */
+export function targetConnectionOf(config: ResolvedConfig): TargetConnection {
+  const t = config.target;
+  return t.kind === 'connection_string'
+    ? { connection_string: t.connection_string.reveal() }
+    : { host: t.host, port: t.port, database: t.database, user: t.user, password: t.password?.reveal(), ssl: t.ssl };
+}
+
 export async function openSession(configPath: string, options: OpenSessionOptions = {}): Promise<Session> {
   const loaded = await loadConfig(configPath, { env: options.env });
   const { config } = loaded;
-  const t = config.target;
-  const pool = await openTargetPool(
-    t.kind === 'connection_string'
-      ? { connection_string: t.connection_string.reveal() }
-      : { host: t.host, port: t.port, database: t.database, user: t.user, password: t.password?.reveal(), ssl: t.ssl },
-    // Connections open lazily; room for any thread count `thaw tune` may ask for later.
-    { max: 256 + 3 },
-  );
+  const pool = await openTargetPool(targetConnectionOf(config), { max: SESSION_POOL_MAX });
   let source: SnowflakeSource | undefined;
   try {
     if (options.source !== false) {
@@ -70,7 +79,7 @@ export async function openSession(configPath: string, options: OpenSessionOption
 }
 
 /** A pooled client for work that needs one session (transactions); broken ones are not reused. */
-export async function withClient<T>(session: Session, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(session: { pool: pg.Pool }, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await session.pool.connect();
   // The failing query reports a broken connection; the client's own 'error' event must not end the process.
   const onBrokenConnection = () => undefined;

@@ -34,8 +34,10 @@ function event<D>(name: string): EventType<D> {
   return Object.freeze({ event: name });
 }
 
-export type ParamsOf<T> = T extends RequestType<infer P, unknown> ? P : never;
-export type ResultOf<T> = T extends RequestType<unknown, infer R> ? R : never;
+// Both parameters are inferred: `RequestType<unknown, R>` would not match, as `__types` takes P
+// in a contravariant position.
+export type ParamsOf<T> = T extends RequestType<infer P, infer _R> ? P : never;
+export type ResultOf<T> = T extends RequestType<infer _P, infer R> ? R : never;
 export type DataOf<T> = T extends EventType<infer D> ? D : never;
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +209,48 @@ export interface ProgressSnapshot {
   peakRssMb: number;
 }
 
+/**
+ * Every chunk of a run in map order (table, partition in plan order, split order) as parallel
+ * arrays, so that 11,000 chunks travel as one compact answer of one query.
+ */
+export interface ChunkMap {
+  runId: string;
+  chunkIds: number[];
+  tableOrdinals: number[];
+  /** Index into `partitions` of each chunk. */
+  partitionIndex: number[];
+  /** Distinct (table, partition value) pairs in map order. */
+  partitions: Array<{ tableOrdinal: number; value: string | null; isNull: boolean }>;
+  splitLow: Array<string | null>;
+  splitHigh: Array<string | null>;
+  splitIsNull: boolean[];
+  rowsExpected: number[];
+  status: ChunkState[];
+  attempts: number[];
+  /** Milliseconds from start to completion, or to now while in progress; null before the first start. */
+  durationMs: Array<number | null>;
+  /** The chunks that carry an error (failed, or waiting on a retry), by index into the arrays. */
+  errors: Array<{ index: number; message: string; code: string | null }>;
+}
+
+/** Rows and bytes committed in one time bucket of a run (chunk completions). */
+export interface ThroughputBucket {
+  /** Bucket start, epoch milliseconds. */
+  t: number;
+  rows: number;
+  bytes: number;
+  chunks: number;
+}
+
+/** What happened over time: what the panel charts for a run it does not execute itself. */
+export interface RunTimeline {
+  runId: string;
+  bucketSeconds: number;
+  buckets: ThroughputBucket[];
+  /** max_worker_memory_mb of this config: the line every worker keeps under. */
+  maxWorkerMemoryMb: number;
+}
+
 /** An error as it crosses the process boundary: enough for the host to report it and pick an exit code. */
 export interface WireError {
   name: string;
@@ -253,6 +297,10 @@ export const Requests = {
     Page<ChunkDetail>
   >('run/chunks'),
   listWorkers: request<ConfigRef & { runId: string }, WorkerSummary[]>('run/workers'),
+  /** Every chunk of a run, compactly, for the progress panel's map. */
+  chunkMap: request<ConfigRef & { runId: string }, ChunkMap>('run/chunkMap'),
+  /** Throughput buckets of a run from its chunks' completion times, and the memory limit. */
+  timeline: request<ConfigRef & { runId: string; bucketSeconds: number }, RunTimeline>('run/timeline'),
 
   /** This worker finishes its chunks in flight and stops executing; other workers of the run go on. */
   workerStop: request<Record<string, never>, { runId: string | null }>('worker/stop'),

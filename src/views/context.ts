@@ -3,7 +3,7 @@
 // typed protocol (src/protocol/engine.ts).
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { EngineEvents, ProgressSnapshot } from '../protocol/engine';
+import { Events, Requests, type DataOf, type ProgressSnapshot } from '../protocol/engine';
 import { EngineClient, EngineRequestError } from '../engine/worker/client';
 
 export class ThawContext {
@@ -16,8 +16,8 @@ export class ThawContext {
     this.disposables.push(
       this.log,
       vscode.commands.registerCommand('thaw.planMigration', () => this.plan()),
-      vscode.commands.registerCommand('thaw.startMigration', () => this.run('run/start')),
-      vscode.commands.registerCommand('thaw.resumeMigration', () => this.run('run/resume')),
+      vscode.commands.registerCommand('thaw.startMigration', () => this.run(Requests.start)),
+      vscode.commands.registerCommand('thaw.resumeMigration', () => this.run(Requests.resume)),
       vscode.commands.registerCommand('thaw.stopMigration', () => this.stop()),
       vscode.commands.registerCommand('thaw.showLogs', () => this.log.show()),
     );
@@ -39,9 +39,11 @@ export class ThawContext {
 
   private startWorker(): EngineClient {
     const worker = new EngineClient({ workerPath: join(this.extension.extensionPath, 'dist', 'worker.cjs') });
-    worker.on('log', (e) => this.log[e.level](e.message, e.context ?? {}));
-    worker.onExit(() => {
+    worker.on(Events.log, (e) => this.log[e.level](e.message, e.context ?? {}));
+    worker.onStderr((line) => this.log.warn(`worker: ${line}`));
+    worker.onExit((exit) => {
       if (this.worker === worker) this.worker = undefined;
+      if (exit.code !== 0) this.log.error(`engine worker ended (${exit.signal ?? `code ${exit.code}`})`, exit.stderrTail);
     });
     return worker;
   }
@@ -51,7 +53,7 @@ export class ThawContext {
     if (!configPath) return;
     const worker = this.startWorker();
     try {
-      const plan = await worker.request('run/plan', { configPath });
+      const plan = await worker.request(Requests.plan, { configPath });
       this.log.info(`plan ${plan.runId}: ${plan.totalRows} rows in ${plan.totalChunks} chunks`);
       for (const t of plan.tables) this.log.info(`${t.sourceTable} -> ${t.target}: ${t.rows} rows, ${t.chunks} chunks`);
       void vscode.window.showInformationMessage(`Thaw: planned ${plan.totalRows.toLocaleString()} rows in ${plan.totalChunks} chunks (run ${plan.runId}).`);
@@ -62,7 +64,7 @@ export class ThawContext {
     }
   }
 
-  private async run(method: 'run/start' | 'run/resume'): Promise<void> {
+  private async run(method: typeof Requests.start | typeof Requests.resume): Promise<void> {
     if (this.worker) {
       void vscode.window.showWarningMessage('Thaw: a migration is already running in this window.');
       return;
@@ -76,13 +78,13 @@ export class ThawContext {
       (progress, token) =>
         new Promise<void>((resolve) => {
           let reported = 0;
-          token.onCancellationRequested(() => void worker.request('worker/stop', {}).catch(() => worker.shutdown()));
-          worker.on('run/progress', (p: ProgressSnapshot) => {
+          token.onCancellationRequested(() => void worker.request(Requests.workerStop, {}).catch(() => worker.shutdown()));
+          worker.on(Events.runProgress, (p: ProgressSnapshot) => {
             const pct = p.rowsTotal > 0 ? (100 * p.rowsLoaded) / p.rowsTotal : 0;
             progress.report({ increment: pct - reported, message: `${p.rowsLoaded.toLocaleString()} / ${p.rowsTotal.toLocaleString()} rows, ${Math.round(p.rowsPerSecond).toLocaleString()} rows/s` });
             reported = pct;
           });
-          worker.on('run/finished', (e: EngineEvents['run/finished']) => {
+          worker.on(Events.runFinished, (e: DataOf<typeof Events.runFinished>) => {
             const text = `Thaw: run ${e.runId} ${e.status}, ${e.rowsLoaded.toLocaleString()} rows in ${e.seconds.toFixed(0)} s.`;
             if (e.status === 'completed') void vscode.window.showInformationMessage(text);
             else void vscode.window.showWarningMessage(text);
@@ -102,7 +104,7 @@ export class ThawContext {
       void vscode.window.showInformationMessage('Thaw: no migration is running in this window.');
       return;
     }
-    await this.worker.request('worker/stop', {}).catch(() => this.worker?.shutdown());
+    await this.worker.request(Requests.workerStop, {}).catch(() => this.worker?.shutdown());
   }
 
   private report(err: unknown): void {

@@ -50,7 +50,12 @@ describe('workers', () => {
        UPDATE ${S}.migration_chunk_status SET heartbeat_at = now() - interval '2 minutes' WHERE worker_id = 'stale-1'`,
     );
     const result = await reclaimDeadWorkers(s.pool, S, { runId: run.runId, heartbeatTimeoutMs: 60_000, host: 'elsewhere', isPidAlive: alive, maxAttempts: 5 });
-    assert.deepEqual(result, { deadWorkers: ['stale-1'], requeued: 1, failed: 0 });
+    assert.deepEqual(result, {
+      deadWorkers: ['stale-1'],
+      chunks: [{ chunkId: 1, tableOrdinal: 1, status: 'pending', attempts: 1, error: 'worker stale-1 stopped responding during attempt 1' }],
+      requeued: 1,
+      failed: 0,
+    });
     const chunk1 = (await getChunk(s.pool, S, run.runId, 1))!;
     assert.deepEqual([chunk1.status, chunk1.attempts], ['pending', 1]);
     assert.match(chunk1.lastError!, /worker stale-1 stopped responding during attempt 1/);
@@ -73,7 +78,7 @@ describe('workers', () => {
       return pid !== 99_999_999;
     };
     const result = await reclaimDeadWorkers(s.pool, S, { runId: run.runId, heartbeatTimeoutMs: 3_600_000, host: 'this-host', isPidAlive, maxAttempts: 5 });
-    assert.deepEqual(result, { deadWorkers: ['gone'], requeued: 1, failed: 0 });
+    assert.deepEqual({ ...result, chunks: result.chunks.map((c) => [c.chunkId, c.status]) }, { deadWorkers: ['gone'], chunks: [[1, 'pending']], requeued: 1, failed: 0 });
     assert.deepEqual(checked, [99_999_999], 'only workers of this host are checked by pid');
     assert.equal((await getChunk(s.pool, S, run.runId, 2))!.status, 'in_progress');
   });
@@ -83,7 +88,7 @@ describe('workers', () => {
     await registerWorker(s.pool, S, { workerId: 'oom', runId: run.runId, host: 'h', pid: 1, threads: 1 });
     await claimChunk(s.pool, S, run.runId, 'oom');
     const result = await reclaimDeadWorkers(s.pool, S, { runId: run.runId, heartbeatTimeoutMs: 3_600_000, host: 'h', isPidAlive: () => false, maxAttempts: 1 });
-    assert.deepEqual(result, { deadWorkers: ['oom'], requeued: 0, failed: 1 });
+    assert.deepEqual({ ...result, chunks: result.chunks.map((c) => [c.chunkId, c.status, c.attempts]) }, { deadWorkers: ['oom'], chunks: [[1, 'failed', 1]], requeued: 0, failed: 1 });
     const [t] = await getRunTables(s.pool, S, run.runId);
     assert.deepEqual([t!.status, t!.failedChunks], ['failed', 1]);
   });
@@ -94,7 +99,10 @@ describe('workers', () => {
     const loading = (await claimChunk(s.pool, S, run.runId, 'or-1'))!;
     const lost = (await claimChunk(s.pool, S, run.runId, 'or-1'))!;
     const other = (await claimChunk(s.pool, S, run.runId, 'or-2'))!;
-    assert.deepEqual(await releaseOrphanedChunks(s.pool, S, run.runId, 'or-1', [loading.chunkId]), [lost.chunkId]);
+    assert.deepEqual(
+      (await releaseOrphanedChunks(s.pool, S, run.runId, 'or-1', [loading.chunkId])).map((c) => [c.chunkId, c.tableOrdinal, c.status, c.attempts]),
+      [[lost.chunkId, lost.tableOrdinal, 'pending', 1]],
+    );
     assert.equal((await getChunk(s.pool, S, run.runId, lost.chunkId))!.status, 'pending');
     assert.equal((await getChunk(s.pool, S, run.runId, loading.chunkId))!.status, 'in_progress');
     assert.equal((await getChunk(s.pool, S, run.runId, other.chunkId))!.status, 'in_progress', "another worker's chunk is not touched");

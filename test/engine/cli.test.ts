@@ -2,9 +2,12 @@
 // exiting 2, and the run id on the first line of `start`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEMO_TABLE_SPEC } from '../support/demoColumns';
-import { CLI, runCli } from '../support/cli';
+import { CLI, runCli, startCli } from '../support/cli';
 import { createFixture } from '../support/migration';
 
 describe('thaw command line', function () {
@@ -20,6 +23,32 @@ describe('thaw command line', function () {
       assert.equal(health.status, 200);
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  it('loads the emulator (DuckDB) only for `thaw emulator`', async () => {
+    // A preload that reports every load of DuckDB's native module on stderr.
+    const dir = await mkdtemp(join(tmpdir(), 'thaw-cli-'));
+    const probe = join(dir, 'probe.cjs');
+    await writeFile(
+      probe,
+      `const Module = require('node:module'); const load = Module._load;
+       Module._load = function (request, ...rest) { if (request === '@duckdb/node-api') process.stderr.write('DUCKDB LOADED\\n'); return load.call(this, request, ...rest); };`,
+    );
+    const env = { NODE_OPTIONS: `--require ${probe}` };
+    try {
+      const status = await runCli(['status', '--config', join(dir, 'missing.json')], env);
+      assert.equal(status.code, 2, status.stderr);
+      assert.doesNotMatch(status.stderr, /DUCKDB LOADED/);
+      const help = await runCli(['emulator', '--port', 'x'], env);
+      assert.equal(help.code, 2, 'a usage error of the emulator command does not start it either');
+      assert.doesNotMatch(help.stderr, /DUCKDB LOADED/);
+      const emulator = startCli(['emulator', '--port', '0'], env);
+      await new Promise<void>((resolve) => emulator.child.stdout!.once('data', () => resolve()));
+      emulator.child.kill('SIGTERM');
+      assert.match((await emulator.done).stderr, /DUCKDB LOADED/, 'the probe sees the emulator load it');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { MemoryGuard } from '../../src/engine/run/memoryGuard';
-import { RateWindow } from '../../src/engine/run/rate';
 import { newRunId } from '../../src/engine/run/runId';
 
 describe('memory guard', () => {
@@ -23,24 +22,6 @@ describe('memory guard', () => {
   it('follows the user when they ask for fewer threads', () => {
     const guard = new MemoryGuard(1000, 8);
     assert.deepEqual(guard.decide(100, 2, 0), { threads: 2 });
-  });
-});
-
-describe('rate window', () => {
-  it('measures rows per second over the window and the ETA', () => {
-    const rate = new RateWindow(10_000);
-    rate.add(0, 0);
-    rate.add(1000, 500);
-    rate.add(2000, 1000);
-    assert.equal(rate.rowsPerSecond(), 500);
-    assert.equal(rate.etaSeconds(5000), 10);
-    assert.equal(rate.etaSeconds(0), 0);
-  });
-
-  it('has no ETA before any progress', () => {
-    const rate = new RateWindow();
-    rate.add(0, 0);
-    assert.equal(rate.etaSeconds(10), null);
   });
 });
 

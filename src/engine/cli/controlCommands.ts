@@ -5,7 +5,6 @@ import { errorMessage } from '../errors';
 import { EXIT_OK } from '../exitCodes';
 import { startupExitCode } from '../exitCodes';
 import { openSession } from '../session';
-import { sweepAbandonedRun } from '../run/extractPath';
 import { tableNotes } from '../run/tableNotes';
 import { formatCount, formatDuration } from './progressView';
 
@@ -63,9 +62,8 @@ export async function runControlCommand(kind: ControlKind, o: ControlOptions): P
           break;
         }
         case 'abandon': {
-          const { runId } = await abandon(session, o.run);
-          const leftover = await sweepAbandonedRun(session, runId);
-          if (leftover) process.stderr.write(`warning: ${leftover}\n`);
+          const { runId, stageFilesLeft } = await abandon(session, o.run);
+          if (stageFilesLeft) process.stderr.write(`warning: ${stageFilesLeft}\n`);
           process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId })}\n` : `run ${runId} abandoned\n`);
           break;
         }

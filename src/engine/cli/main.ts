@@ -1,6 +1,7 @@
 // The `thaw` command line (interface.md). Long commands run in the engine worker process;
 // quick ones (status, stop, abandon, tune) talk to the status tables directly.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { Requests } from '../../protocol/engine';
 import { EXIT_NOT_STARTED } from '../exitCodes';
 import { registerEmulatorCommand } from '../../emulator/cli';
 import { askWorker, driveRun, reportFailure } from './runCommand';
@@ -33,7 +34,7 @@ program
   .addOption(jsonOption())
   .action(async (o: { config: string; json?: boolean }) => {
     try {
-      const report = await askWorker('run/plan', { configPath: o.config });
+      const report = await askWorker(Requests.plan, { configPath: o.config });
       if (o.json) process.stdout.write(`${JSON.stringify({ event: 'run/planned', ...report })}\n`);
       else printPlan(report);
     } catch (err) {
@@ -48,7 +49,7 @@ program
   .option('--append', 'load into target tables that already hold rows')
   .addOption(jsonOption())
   .action(async (o: { config: string; append?: boolean; json?: boolean }) => {
-    process.exitCode = await driveRun('run/start', { configPath: o.config, append: !!o.append }, { json: !!o.json });
+    process.exitCode = await driveRun(Requests.start, { configPath: o.config, append: !!o.append }, { json: !!o.json });
   });
 
 program
@@ -58,7 +59,7 @@ program
   .addOption(runOption())
   .addOption(jsonOption())
   .action(async (o: { config: string; run?: string; json?: boolean }) => {
-    process.exitCode = await driveRun('run/resume', { configPath: o.config, runId: o.run }, { json: !!o.json });
+    process.exitCode = await driveRun(Requests.resume, { configPath: o.config, runId: o.run }, { json: !!o.json });
   });
 
 program
@@ -72,7 +73,7 @@ program
   .addOption(jsonOption())
   .action(async (o: { config: string; run?: string; chunk?: number; table?: string; queueOnly?: boolean; json?: boolean }) => {
     process.exitCode = await driveRun(
-      'run/retry',
+      Requests.retry,
       { configPath: o.config, runId: o.run, chunkId: o.chunk, table: o.table, queueOnly: !!o.queueOnly },
       { json: !!o.json },
     );

@@ -1,10 +1,10 @@
 // Drives one long command (plan, start, resume, retry) through the engine worker and turns its
 // events into terminal output or JSON lines, then into an exit code.
 import { join } from 'node:path';
-import type { EngineEvents, EngineMethod, EngineRequests } from '../../protocol/engine';
+import { Events, Requests, type DataOf, type ParamsOf, type RequestDescriptor, type ResultOf } from '../../protocol/engine';
 import { EXIT_NOT_STARTED, EXIT_OK, EXIT_UNFINISHED } from '../exitCodes';
-import { EngineClient, EngineRequestError } from '../worker/client';
-import { createProgressView } from './progressView';
+import { EngineClient, EngineRequestError, type WorkerExit } from '../worker/client';
+import { createProgressView, type ProgressView } from './progressView';
 
 export interface OutputOptions {
   json: boolean;
@@ -19,79 +19,95 @@ function printJson(event: string, data: object): void {
   process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
 }
 
+type RunFinished = DataOf<typeof Events.runFinished>;
+
 export interface DriveResult {
   exitCode: number;
-  finished?: EngineEvents['run/finished'];
+  finished?: RunFinished;
+}
+
+type RunRequest = typeof Requests.start | typeof Requests.resume | typeof Requests.retry;
+
+/** A worker for one command: its stderr goes to ours (above the progress bar, when there is one). */
+function startWorker(view?: ProgressView): EngineClient {
+  const client = new EngineClient({ workerPath: workerPath() });
+  client.onStderr((line) => (view ? view.log(line) : process.stderr.write(`${line}\n`)));
+  return client;
+}
+
+function describeExit(exit: WorkerExit): string {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return `the engine worker ${how} before the run finished${exit.stderrTail.length ? `; its last words:\n  ${exit.stderrTail.join('\n  ')}` : ''}`;
 }
 
 /** Runs a request that starts or continues a run and waits for the run to finish. */
-export async function driveRun<M extends 'run/start' | 'run/resume' | 'run/retry'>(
-  method: M,
-  params: EngineRequests[M]['params'],
-  out: OutputOptions,
-): Promise<number> {
-  return (await followRun(method, params, out)).exitCode;
+export async function driveRun<R extends RunRequest>(type: R, params: ParamsOf<R>, out: OutputOptions): Promise<number> {
+  return (await followRun(type, params, out)).exitCode;
 }
 
-export async function followRun<M extends 'run/start' | 'run/resume' | 'run/retry'>(
-  method: M,
-  params: EngineRequests[M]['params'],
-  out: OutputOptions,
-): Promise<DriveResult> {
-  const client = new EngineClient({ workerPath: workerPath() });
+export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<R>, out: OutputOptions): Promise<DriveResult> {
   const view = out.json ? undefined : createProgressView();
-  let finished: EngineEvents['run/finished'] | undefined;
+  const client = startWorker(view);
+  let finished: RunFinished | undefined;
 
-  client.on('run/started', (e) => {
-    if (out.json) printJson('run/started', e);
+  client.on(Events.runStarted, (e) => {
+    if (out.json) printJson(Events.runStarted.event, e);
     else process.stdout.write(`run ${e.runId} ${e.resumed ? 'resumed' : 'started'}: ${e.tables} table(s), ${e.chunks} chunks, ${e.rows} rows\n`);
   });
-  client.on('run/progress', (p) => (out.json ? printJson('run/progress', p) : view?.update(p)));
-  client.on('chunk/stateChanged', (e) => {
-    if (out.json) printJson('chunk/stateChanged', e);
-    else if (e.status === 'failed') view?.log(`chunk ${e.chunkId} of ${e.table} failed after ${e.attempts} attempt(s): ${e.error}`);
+  client.on(Events.runProgress, (p) => (out.json ? printJson(Events.runProgress.event, p) : view?.update(p)));
+  client.on(Events.chunkStateChanged, (e) => {
+    if (out.json) printJson(Events.chunkStateChanged.event, e);
+    else if (e.status === 'failed') view?.log(`chunk ${e.chunkId} (table ${e.tableOrdinal}) failed after ${e.attempts} attempt(s): ${e.error}`);
   });
-  client.on('table/stateChanged', (e) => out.json && printJson('table/stateChanged', e));
-  client.on('worker/memory', (e) => {
-    if (out.json) printJson('worker/memory', e);
+  // worker/status is for hosts that keep a worker (a status bar); a command's output starts with the run id.
+  client.on(Events.tableStateChanged, (e) => out.json && printJson(Events.tableStateChanged.event, e));
+  client.on(Events.workerMemory, (e) => {
+    if (out.json) printJson(Events.workerMemory.event, e);
     else view?.log(`memory: RSS ${e.rssMb} MB of ${e.limitMb} MB, threads ${e.action} to ${e.threads}`);
   });
-  client.on('log', (e) => {
-    if (out.json) printJson('log', e);
+  client.on(Events.log, (e) => {
+    if (out.json) printJson(Events.log.event, e);
     else if (e.level !== 'debug') view?.log(`${e.level}: ${e.message}`);
   });
-  client.on('run/finished', (e) => {
+  client.on(Events.runFinished, (e) => {
     finished = e;
     view?.stop();
     client.shutdown();
-    if (out.json) printJson('run/finished', e);
-    else
+    if (out.json) printJson(Events.runFinished.event, e);
+    else {
+      // The rate is of the rows this invocation loaded: a resume's earlier rows took no time here.
+      const rate = Math.round(e.rowsLoadedHere / Math.max(e.seconds, 0.001));
       process.stdout.write(
-        `run ${e.runId} ${e.status}: ${e.rowsLoaded} rows in ${e.seconds.toFixed(1)} s (${Math.round(e.rowsLoaded / Math.max(e.seconds, 0.001))} rows/s), ${e.failedChunks} failed chunk(s), peak worker RSS ${e.peakRssMb} MB\n`,
-    );
+        `run ${e.runId} ${e.status}: ${e.rowsLoaded} rows in ${e.seconds.toFixed(1)} s (${rate} rows/s), ${e.failedChunks} failed chunk(s), peak worker RSS ${e.peakRssMb} MB${e.error ? ` — ${e.error}` : ''}\n`,
+      );
+    }
   });
 
-  // Ctrl-C once: finish the chunks in flight and stop; twice: leave at once (chunks roll back).
+  // Ctrl-C once: finish the chunks in flight and stop; twice: roll them back and leave.
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
       view?.log('stopping after the chunks in flight (Ctrl-C again to abort them)');
-      client.request('worker/stop', {}).catch(() => client.shutdown());
+      client.request(Requests.workerStop, {}).catch(() => client.shutdown());
+    } else if (interrupts === 2) {
+      view?.log('aborting: the chunks in flight roll back (Ctrl-C again to kill the worker)');
+      client.request(Requests.workerAbort, {}).catch(() => client.kill('SIGKILL'));
     } else client.kill('SIGKILL');
   };
   process.on('SIGINT', onSigint);
 
+  let exit: WorkerExit;
   try {
-    const answer = (await client.request(method as EngineMethod, params as never)) as { runId: string; requeued?: number };
+    const answer = await client.request<RunRequest>(type, params);
     if ('queueOnly' in params && params.queueOnly) {
       if (out.json) printJson('run/requeued', answer);
-      else process.stdout.write(`run ${answer.runId}: ${answer.requeued ?? 0} chunk(s) re-queued\n`);
+      else process.stdout.write(`run ${answer.runId}: ${'requeued' in answer ? answer.requeued : 0} chunk(s) re-queued\n`);
       client.shutdown();
       await client.waitForExit();
       return { exitCode: EXIT_OK };
     }
-    await client.waitForExit();
+    exit = await client.waitForExit();
   } catch (err) {
     view?.stop();
     client.shutdown();
@@ -100,17 +116,17 @@ export async function followRun<M extends 'run/start' | 'run/resume' | 'run/retr
     process.off('SIGINT', onSigint);
   }
   if (!finished) {
-    process.stderr.write('the engine worker ended before the run finished\n');
+    process.stderr.write(`${describeExit(exit)}\n`);
     return { exitCode: EXIT_UNFINISHED };
   }
   return { exitCode: finished.status === 'completed' ? EXIT_OK : EXIT_UNFINISHED, finished };
 }
 
 /** Runs a request that answers once (plan) in a worker, then lets the worker go. */
-export async function askWorker<M extends EngineMethod>(method: M, params: EngineRequests[M]['params']): Promise<EngineRequests[M]['result']> {
-  const client = new EngineClient({ workerPath: workerPath() });
+export async function askWorker<R extends RequestDescriptor>(type: R, params: ParamsOf<R>): Promise<ResultOf<R>> {
+  const client = startWorker();
   try {
-    return await client.request(method, params);
+    return await client.request(type, params);
   } finally {
     client.shutdown();
     await client.waitForExit();

@@ -8,8 +8,9 @@ import { tableExists } from '../target';
 import { storePlan } from '../run/startRun';
 import { planRun, type PlannedTable } from './planRun';
 
-async function tableReport(session: Session, t: PlannedTable): Promise<TablePlanReport> {
+async function tableReport(session: Session, t: PlannedTable, tableOrdinal: number): Promise<TablePlanReport> {
   return {
+    tableOrdinal,
     sourceTable: `${t.sourceTable.schema}.${t.sourceTable.table}`,
     target: `${t.config.target_schema}.${t.config.target_table}`,
     rows: t.totalRows,
@@ -52,8 +53,9 @@ export async function planAndReport(session: Session): Promise<PlanReport> {
   const basis = hasStatus ? await earlierRate(session) : null;
   // The newest plan replaces an older one nobody started.
   if (open) await withClient(session, (client) => abandonRun(client, statusSchema, open.runId, 'replaced by a newer plan'));
+  // Tables get ordinals 1..n in plan order (createRun): the report's tableOrdinal names the same table.
   const runId = await storePlan(session, plan, { append: false });
-  const tables = await Promise.all(plan.tables.map((t) => tableReport(session, t)));
+  const tables = await Promise.all(plan.tables.map((t, index) => tableReport(session, t, index + 1)));
   const totalRows = tables.reduce((n, t) => n + t.rows, 0);
   return {
     runId,

@@ -1,40 +1,37 @@
 // Loads one claimed chunk: its COPY lines (from the chunk query, or from the files of its unload to
-// a stage) stream straight into COPY, and the rows
-// commit together with the chunk's "completed" mark (loadChunk), so a retry can neither duplicate
-// nor lose rows. Failures are recorded with their cause; transient ones come back after backoff.
+// a stage) stream straight into COPY, and the rows commit together with the chunk's "completed" mark (loadChunk), so a retry can neither duplicate
+// nor lose rows. Failures are recorded with their cause; transient ones come back after backoff,
+// anything not known to be transient (a bad value, a bug) fails the chunk at once.
 import type { Readable } from 'node:stream';
 import { streamChunk, type Snapshot, type StreamChunkOptions } from '../source';
 import type { NulGuard } from '../source/nulGuard';
 import { removeStageFiles } from '../source/unload/stageFiles';
 import { chunkPrefix } from '../source/unload/stageSql';
 import { unloadChunk } from '../source/unload/unloadChunk';
-import { errorMessage } from '../errors';
-import { chunkFailureFrom, failChunk, type ChunkFailure, type ChunkRecord, type RetryPolicy } from '../state';
+import { errorMessage, ThawError } from '../errors';
+import { chunkFailureFrom, failChunk, type ChunkFailure, type ChunkRecord } from '../state';
 import { loadChunk, type ChunkLoadResult } from '../target';
-import type { Session } from '../session';
 import type { ExtractPath } from './extractPath';
+import type { RunContext } from './runContext';
 import type { RunTable } from './runTables';
 
 export type ChunkOutcome =
   | ({ status: 'completed' } & ChunkLoadResult)
   /** `lost`: another worker took the chunk back meanwhile; nothing was recorded. */
-  | { status: 'pending' | 'failed' | 'lost'; error: string }
+  | { status: 'pending' | 'failed' | 'lost'; error: string; code: string | null }
   | { status: 'unrecorded'; error: string; failure: ChunkFailure; cause: string };
 
 export async function runChunkTask(
-  session: Session,
-  runId: string,
-  workerId: string,
+  ctx: RunContext,
   chunk: ChunkRecord,
   table: RunTable,
   snapshot: Snapshot | undefined,
-  policy: RetryPolicy,
   signal: AbortSignal,
   extract: ExtractPath = { kind: 'query' },
 ): Promise<ChunkOutcome> {
+  const { session, runId, workerId } = ctx;
   // The unload path's files of this chunk: removed once its rows are committed or it failed.
-  const unloaded = extract.kind === 'unload' ? { stage: extract.stage, prefix: chunkPrefix(runId, chunk.chunkId) } : undefined;
-  const removeFiles = () => (unloaded ? removeStageFiles(session.source, unloaded.stage, unloaded.prefix).catch(() => 0) : 0);
+  const removeFiles = () => (extract.kind === 'unload' ? removeStageFiles(session.source, extract.stage, chunkPrefix(runId, chunk.chunkId)).catch(() => 0) : 0);
   try {
     const what: StreamChunkOptions = {
       table: table.sourceTable,
@@ -73,7 +70,14 @@ export async function runChunkTask(
   } catch (err) {
     await removeFiles();
     const failure = chunkFailureFrom(err);
-    return recordFailure(session, runId, workerId, chunk, failure, policy);
+    if (!(err instanceof ThawError) && !failure.retryable) {
+      // Not an error Thaw knows: most likely a bug. The stack is what its fixer needs.
+      ctx.log('error', `chunk ${chunk.chunkId} failed on an unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}`, {
+        tableOrdinal: chunk.tableOrdinal,
+        chunkId: chunk.chunkId,
+      });
+    }
+    return recordFailure(ctx, chunk, failure);
   }
 }
 
@@ -82,17 +86,11 @@ export async function runChunkTask(
  * outcome says so and the caller tries again later: the chunk must not stay `in_progress` under a
  * worker that keeps heartbeating it, or the run would never end.
  */
-export async function recordFailure(
-  session: Session,
-  runId: string,
-  workerId: string,
-  chunk: ChunkRecord,
-  failure: ChunkFailure,
-  policy: RetryPolicy,
-): Promise<ChunkOutcome> {
+export async function recordFailure(ctx: RunContext, chunk: ChunkRecord, failure: ChunkFailure): Promise<ChunkOutcome> {
+  const { session, runId, workerId, policy } = ctx;
   try {
     const outcome = await failChunk(session.pool, session.statusSchema, { runId, chunkId: chunk.chunkId, workerId, attempt: chunk.attempts }, failure, policy);
-    return { status: outcome?.status ?? 'lost', error: failure.message };
+    return { status: outcome?.status ?? 'lost', error: failure.message, code: failure.code };
   } catch (err) {
     return { status: 'unrecorded', error: failure.message, failure, cause: errorMessage(err) };
   }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config';
 import { errorMessage, SourceError } from '../errors';
-import { stateDirFor, type Session } from '../session';
+import { stateDirFor, type PgSession } from '../session';
 import { openSource, type SnowflakeSource } from '../source';
 import { downloadStageFile } from '../source/unload/download';
 import { ensureStage, presignedUrls, removeStageFiles, unloadToStage } from '../source/unload/stageFiles';
@@ -65,7 +65,7 @@ export async function sweepRunStage(source: SnowflakeSource, config: ResolvedCon
  * After `thaw abandon` (which needs no Snowflake connection otherwise): removes the run's stage
  * files if Snowflake can be reached. Returns a warning saying what remains when it cannot.
  */
-export async function sweepAbandonedRun(session: Session, runId: string): Promise<string | null> {
+export async function sweepAbandonedRun(session: PgSession, runId: string): Promise<string | null> {
   const { config } = session;
   if (config.extract_mode === 'query') return null;
   let source: SnowflakeSource | undefined;

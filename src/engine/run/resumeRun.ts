@@ -3,14 +3,14 @@
 // dead workers are taken back by the executor. A resume never truncates.
 import { describeIdentityChanges, type ConfigIdentity } from '../config';
 import { RefusedError } from '../errors';
-import type { PreparedRun } from '../service';
-import type { Session } from '../session';
+import type { PreparedRun } from './preparedRun';
+import type { PgSession, Session } from '../session';
 import { findOpenRun, getChunk, getRun, getRunTables, listRuns, retryChunks, startRun, statusSchemaExists, type RunRecord } from '../state';
 import { loadRunTables } from './startRun';
 
 export interface ResumeOptions {
   runId?: string;
-  requeue: { allFailed?: boolean; chunkId?: number; table?: string };
+  requeue: { allFailed?: boolean; chunkId?: number; table?: string; tableOrdinal?: number };
   queueOnly?: boolean;
 }
 
@@ -18,7 +18,7 @@ export interface ResumeOptions {
  * The run a command acts on: the one named, else the newest unfinished run of this config (or,
  * with `newestIfNoneOpen`, its newest run of all).
  */
-export async function findRunFor(session: Session, runId: string | undefined, options: { newestIfNoneOpen?: boolean } = {}): Promise<RunRecord> {
+export async function findRunFor(session: PgSession, runId: string | undefined, options: { newestIfNoneOpen?: boolean } = {}): Promise<RunRecord> {
   const { pool, statusSchema, configHash } = session;
   if (!(await statusSchemaExists(pool, statusSchema))) {
     throw new RefusedError(`no run of any config yet: the status schema ${statusSchema} does not exist (start one with "thaw start")`);
@@ -32,7 +32,7 @@ export async function findRunFor(session: Session, runId: string | undefined, op
 }
 
 /** Refuses to act on a run with this config when the run's table definitions were different. */
-export function requireSameDefinitions(session: Session, run: RunRecord): void {
+export function requireSameDefinitions(session: PgSession, run: RunRecord): void {
   if (run.configHash === session.configHash) return;
   const before = run.options.identity as ConfigIdentity | undefined;
   const changes = before ? describeIdentityChanges(before, session.loaded.identity) : ['(the run does not record its definitions)'];
@@ -42,7 +42,7 @@ export function requireSameDefinitions(session: Session, run: RunRecord): void {
   );
 }
 
-async function tableOrdinalOf(session: Session, runId: string, name: string): Promise<number> {
+async function tableOrdinalOf(session: PgSession, runId: string, name: string): Promise<number> {
   const tables = await getRunTables(session.pool, session.statusSchema, runId);
   const lower = name.toLowerCase();
   const found = tables.find(
@@ -69,7 +69,7 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
       throw new RefusedError(`chunk ${requeue.chunkId} is completed; loading it again would duplicate its rows`, { runId: run.runId, chunkId: requeue.chunkId });
     }
   }
-  const tableOrdinal = requeue.table ? await tableOrdinalOf(session, run.runId, requeue.table) : undefined;
+  const tableOrdinal = requeue.tableOrdinal ?? (requeue.table ? await tableOrdinalOf(session, run.runId, requeue.table) : undefined);
   const requeued =
     requeue.allFailed || requeue.chunkId !== undefined || tableOrdinal !== undefined
       ? await retryChunks(pool, statusSchema, { runId: run.runId, chunkId: requeue.chunkId, tableOrdinal })

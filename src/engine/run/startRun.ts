@@ -6,7 +6,7 @@ import type { ResolvedTable } from '../config';
 import type { ColumnMapping } from '../types/model';
 import { RefusedError } from '../errors';
 import { planRun, type PlannedRun } from '../plan/planRun';
-import type { PreparedRun } from '../service';
+import type { PreparedRun } from './preparedRun';
 import { withClient, type Session } from '../session';
 import {
   addTableWarnings,

@@ -96,9 +96,10 @@ export interface RunOutcome {
 
 /**
  * Closes an in-progress run: `completed` when every chunk is, `stopped` when a stop was asked for
- * and nothing failed, `failed` otherwise. A run already closed is returned as it is.
+ * and nothing failed, `failed` otherwise, its error led by `cause` (what ended the worker early).
+ * A run already closed is returned as it is.
  */
-export async function finishRun(client: pg.ClientBase, schema: string, runId: string): Promise<RunOutcome> {
+export async function finishRun(client: pg.ClientBase, schema: string, runId: string, cause?: string): Promise<RunOutcome> {
   const t = statusTables(schema);
   return inTransaction(client, async () => {
     const run = await requireRun(client, t.runs, runId, true);
@@ -121,12 +122,13 @@ export async function finishRun(client: pg.ClientBase, schema: string, runId: st
     else if (counts.chunksFailed === 0 && run.stopRequested) status = 'stopped';
     else {
       status = 'failed';
-      error = [
+      const counted = [
         counts.chunksFailed ? `${counts.chunksFailed} chunk(s) failed` : '',
         counts.chunksUnfinished ? `${counts.chunksUnfinished} chunk(s) not loaded` : '',
       ]
         .filter(Boolean)
         .join(', ');
+      error = [cause, counted].filter(Boolean).join('; ');
     }
     const updated = await client.query(`UPDATE ${t.runs} SET status = $2, finished_at = now(), error = $3 WHERE run_id = $1 RETURNING *`, [
       runId,

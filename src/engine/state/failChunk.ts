@@ -29,10 +29,16 @@ export interface ChunkFailure {
 /** Stored error texts are cut here: a status row is no place for a megabyte of stack. */
 const MAX_ERROR_LENGTH = 4000;
 
-/** How an error is recorded: typed errors say whether they pass; anything else is tried again. */
+/**
+ * How an error is recorded. Transient is decided explicitly: Thaw's typed errors carry the verdict
+ * of their SQLSTATE, Snowflake code or socket error. A load the host aborted is loaded again.
+ * Anything else (a TypeError, an error nobody classified) would fail the same way on every
+ * attempt, so it fails the chunk at once instead of costing max_attempts backoffs.
+ */
 export function chunkFailureFrom(err: unknown): ChunkFailure {
   if (err instanceof ThawError) return { message: err.describe(), code: err.context.code ?? null, retryable: err.retryable };
-  return { message: errorMessage(err), code: null, retryable: true };
+  if (err instanceof Error && err.name === 'AbortError') return { message: 'the load was aborted by its worker', code: null, retryable: true };
+  return { message: errorMessage(err), code: null, retryable: false };
 }
 
 export interface FailOutcome {

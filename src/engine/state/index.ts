@@ -15,3 +15,6 @@ export * from './tableMarks';
 export * from './schemaExists';
 export * from './replaceChunks';
 export * from './releaseOrphans';
+export * from './views';
+export * from './chunkMap';
+export * from './throughput';

@@ -96,8 +96,19 @@ export interface ReclaimOptions {
   maxAttempts: number;
 }
 
+/** A chunk whose state a reclaim (or a hand-back) changed: what a view must hear about. */
+export interface ChangedChunk {
+  chunkId: number;
+  tableOrdinal: number;
+  status: 'pending' | 'failed';
+  attempts: number;
+  error: string | null;
+}
+
 export interface ReclaimResult {
   deadWorkers: string[];
+  /** Every chunk taken back, in chunk order. */
+  chunks: ChangedChunk[];
   /** Chunks back to pending. */
   requeued: number;
   /** Chunks that had used their last attempt on a worker that died. */
@@ -132,13 +143,16 @@ export async function reclaimDeadWorkers(db: Queryable, schema: string, options:
        WHERE c.run_id = $1 AND c.status = 'in_progress'
          AND (c.heartbeat_at < now() - $2 * interval '1 millisecond' OR c.worker_id = ANY($3)
               OR c.worker_id IN (SELECT worker_id FROM dead))
-       RETURNING c.status
+       RETURNING c.chunk_id, c.table_ordinal, c.status, c.attempts, c.last_error
      )
      SELECT (SELECT array_agg(worker_id ORDER BY worker_id) FROM dead) AS dead,
+            (SELECT json_agg(json_build_object('chunkId', chunk_id, 'tableOrdinal', table_ordinal, 'status', status,
+                                               'attempts', attempts, 'error', last_error) ORDER BY chunk_id)
+             FROM taken) AS chunks,
             (SELECT count(*) FROM taken WHERE status = 'pending') AS requeued,
             (SELECT count(*) FROM taken WHERE status = 'failed') AS failed`,
     [options.runId, options.heartbeatTimeoutMs, gone, options.maxAttempts],
   );
   const r = rows[0]!;
-  return { deadWorkers: r.dead ?? [], requeued: Number(r.requeued), failed: Number(r.failed) };
+  return { deadWorkers: r.dead ?? [], chunks: r.chunks ?? [], requeued: Number(r.requeued), failed: Number(r.failed) };
 }

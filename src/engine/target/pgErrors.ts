@@ -39,7 +39,7 @@ export function targetErrorFrom(err: unknown, doing: string, context: ErrorConte
   const code = fields.code;
   if (!code || !/^[0-9A-Z]{5}$/.test(code)) {
     if (code && /^E[A-Z]+$/.test(code)) return new TargetError(`${doing}: ${err.message}`, true, { ...context, code }, { cause: err });
-    if (/Connection terminated|connection (?:ended|closed)/i.test(err.message)) {
+    if (/Connection terminated|connection (?:ended|closed)|not queryable/i.test(err.message)) {
       return new TargetError(`${doing}: ${err.message}`, true, context, { cause: err });
     }
     return err;

@@ -1,17 +1,17 @@
 // The engine worker process: answers the host's requests (src/protocol/engine.ts) over the IPC
-// channel and streams events back. When the host goes away it finishes the chunks in flight,
-// then exits.
-import type { EngineEventName, EngineEvents, HostMessage, WireError, WorkerMessage } from '../../protocol/engine';
-import { errorMessage, ThawError } from '../errors';
+// channel and streams events back. It serves any number of requests, a run among them, until the
+// host goes away; then it finishes the chunks in flight and exits.
+import { Events, eventMessage, Requests, type EventDescriptor, type DataOf, type HostMessage, type WireError, type WorkerMessage } from '../../protocol/engine';
+import { errorMessage, ThawError, ConfigError } from '../errors';
 import { startupExitCode } from '../exitCodes';
-import { EngineService } from '../service';
+import { EngineService, type RequestHandlers } from '../service';
 
 function send(message: WorkerMessage): void {
   if (process.connected) process.send?.(message);
 }
 
-function emit<E extends EngineEventName>(event: E, data: EngineEvents[E]): void {
-  send({ kind: 'event', event, data } as WorkerMessage);
+function emit<E extends EventDescriptor>(event: E, data: DataOf<E>): void {
+  send(eventMessage(event, data));
 }
 
 function toWire(err: unknown): WireError {
@@ -20,6 +20,7 @@ function toWire(err: unknown): WireError {
     message: errorMessage(err),
     exitCode: startupExitCode(err),
     context: err instanceof ThawError ? { ...err.context } : undefined,
+    issues: err instanceof ConfigError ? err.issues : undefined,
   };
 }
 
@@ -30,18 +31,35 @@ if (!process.send) {
 
 const service = new EngineService(emit);
 
+/**
+ * Wire method → handler. Params arrive as untyped JSON: this is the one place they meet their
+ * descriptor, and each handler is checked against it (RequestHandlers).
+ */
+function dispatchTable(handlers: RequestHandlers): Map<string, (params: unknown) => Promise<unknown>> {
+  const table = new Map<string, (params: unknown) => Promise<unknown>>();
+  for (const key of Object.keys(Requests) as Array<keyof typeof Requests>) {
+    const handler = handlers[key] as (params: unknown) => Promise<unknown>;
+    table.set(Requests[key].method, handler);
+  }
+  return table;
+}
+
+const handlers = dispatchTable(service.handlers);
+
 process.on('message', (msg: HostMessage) => {
   if (msg?.kind !== 'request') return;
-  service
-    .handle(msg.method, msg.params)
-    .then((result) => send({ kind: 'response', id: msg.id, result } as WorkerMessage))
+  const handler = handlers.get(msg.method);
+  (handler ? handler(msg.params) : Promise.reject(new Error(`unknown request ${msg.method}`)))
+    .then((result) => send({ kind: 'response', id: msg.id, result }))
     .catch((err: unknown) => send({ kind: 'response', id: msg.id, error: toWire(err) }));
 });
 
+emit(Events.workerStatus, { health: 'ok', runId: null, pid: process.pid, message: 'worker ready' });
+
 // Ctrl-C in a terminal reaches the whole process group, this worker included. The host decides
-// what it means (finish the chunks in flight, or abort) and tells the worker by disconnecting.
+// what it means (finish the chunks in flight, or abort) and tells the worker by a request.
 process.on('SIGINT', () => undefined);
 
 process.on('disconnect', () => {
-  service.shutdown().finally(() => process.exit(0));
+  service.close().finally(() => process.exit(0));
 });

@@ -1,0 +1,146 @@
+// One run's progress panel: a webview fed with cumulative snapshots at most twice a second once
+// the page says it is ready, and the tune/retry actions it asks for. Without
+// retainContextWhenHidden the page is dropped while hidden; it comes back from its saved state and
+// a new ready handshake, and the host simply sends the newest snapshot again.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { Requests } from '../../protocol/engine';
+import { isPanelToHost, SNAPSHOT_INTERVAL_MS, type HostToPanel, type PanelToHost } from '../../protocol/panel';
+import { panelHtml } from './panelHtml';
+import type { PanelEngine } from './panelEngine';
+import { RunFeed } from './runFeed';
+
+export class ProgressPanel implements vscode.Disposable {
+  private readonly feed: RunFeed;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  /** The layout the page has; it gets the current one whenever they differ. */
+  private pageLayoutKey: string | null = null;
+  private lastPostAt = 0;
+  private postTimer: NodeJS.Timeout | undefined;
+  private readonly disposedEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposedEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly engine: PanelEngine,
+    private readonly mediaRoot: vscode.Uri,
+    readonly runId: string,
+    readonly configPath: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot] };
+    panel.title = `Migration ${runId}`;
+    this.feed = new RunFeed(engine, runId, configPath);
+    this.disposables.push(
+      this.feed,
+      this.feed.onDidChange(() => this.schedulePost()),
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (isPanelToHost(m)) void this.receive(m);
+      }),
+      panel.onDidChangeViewState(() => {
+        // A hidden page is gone; it says ready again when it is shown.
+        if (!panel.visible) this.ready = false;
+        this.feed.setActive(panel.visible);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    panel.webview.html = this.html();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    return panelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'panel.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.mediaRoot, 'panel.css')).toString(),
+      runId: this.runId,
+    });
+  }
+
+  private async receive(message: PanelToHost): Promise<void> {
+    switch (message.type) {
+      case 'panel/ready':
+        this.ready = true;
+        this.pageLayoutKey = message.layoutKey;
+        this.post();
+        return;
+      case 'layout/request':
+        this.pageLayoutKey = null;
+        this.post();
+        return;
+      case 'run/tune':
+        return this.answer(message.id, () => this.tune(message.threads, message.batchSize));
+      case 'chunks/retry':
+        return this.answer(message.id, () => this.retry(message.chunkIds));
+    }
+  }
+
+  private async tune(threads: number | undefined, batchSize: number | undefined): Promise<string> {
+    const result = await this.engine.request(Requests.tune, { configPath: this.configPath, runId: this.runId, threads, batchSize });
+    const recut = result.replannedChunks > 0 ? `; ${result.replannedChunks.toLocaleString('en-US')} unclaimed chunks cut again` : '';
+    return `Tuned: ${result.threads} threads, batch size ${result.batchSize.toLocaleString('en-US')}${recut}.`;
+  }
+
+  private async retry(chunkIds: number[]): Promise<string> {
+    let requeued = 0;
+    for (const [i, chunkId] of chunkIds.entries()) {
+      // Queue them all, and let the last request run the run (unless a worker already does).
+      const last = i === chunkIds.length - 1;
+      const result = await this.engine.request(Requests.retry, { configPath: this.configPath, runId: this.runId, chunkId, queueOnly: !last });
+      requeued += result.requeued;
+    }
+    return `Re-queued ${requeued} chunk${requeued === 1 ? '' : 's'}.`;
+  }
+
+  private async answer(id: number, action: () => Promise<string>): Promise<void> {
+    let reply: HostToPanel;
+    try {
+      reply = { type: 'action/done', id, ok: true, message: await action() };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error(`progress panel of run ${this.runId}: ${message}`);
+      reply = { type: 'action/done', id, ok: false, message };
+    }
+    void this.panel.webview.postMessage(reply);
+    void this.feed.refresh();
+  }
+
+  /** At most one snapshot per SNAPSHOT_INTERVAL_MS; the last change always gets posted. */
+  private schedulePost(): void {
+    if (this.postTimer) return;
+    const wait = Math.max(0, this.lastPostAt + SNAPSHOT_INTERVAL_MS - Date.now());
+    this.postTimer = setTimeout(() => {
+      this.postTimer = undefined;
+      this.post();
+    }, wait);
+  }
+
+  private post(): void {
+    if (!this.ready) return;
+    const now = Date.now();
+    const recorder = this.feed.recorder;
+    const snapshot = recorder.snapshot(now);
+    if (!snapshot) return;
+    const layout = recorder.chunkLayout();
+    if (layout && layout.key !== this.pageLayoutKey) {
+      void this.panel.webview.postMessage({ type: 'layout/update', layout } satisfies HostToPanel);
+      this.pageLayoutKey = layout.key;
+    }
+    this.lastPostAt = now;
+    void this.panel.webview.postMessage({ type: 'snapshot/update', snapshot } satisfies HostToPanel);
+  }
+
+  dispose(): void {
+    clearTimeout(this.postTimer);
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+    this.disposedEmitter.fire();
+    this.disposedEmitter.dispose();
+  }
+}

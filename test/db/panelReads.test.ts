@@ -1,0 +1,77 @@
+// The two reads the progress panel adds to the state layer: the whole chunk map of a run and its
+// throughput buckets, each one query, against a real PostgreSQL.
+import assert from 'node:assert/strict';
+import {
+  claimChunk,
+  completeChunk,
+  failChunk,
+  inTransaction,
+  readChunkMap,
+  readThroughput,
+  type ChunkRecord,
+} from '../../src/engine/state';
+import { chunks, newRun, startedRun, statusDatabase, table, type StatusDb } from './stateFixtures';
+
+const S = 'migration_status';
+
+describe('progress panel reads', () => {
+  let s: StatusDb;
+  let runId: string;
+  before(async () => {
+    s = await statusDatabase();
+    // Two days, the second planned first: the map keeps plan order, not text order.
+    const twoDays = [
+      ...chunks(3).map((c) => ({ ...c, partitionValue: '2025-12-15' })),
+      ...chunks(2).map((c) => ({ ...c, partitionValue: '2025-12-14' })),
+      { ...chunks(1)[0]!, partitionIsNull: true, partitionValue: null },
+    ];
+    runId = (await startedRun(s.pool, S, newRun([table('FACT', 0, { chunks: twoDays }), table('DIM', 2)]))).runId;
+    const claimOf = (c: ChunkRecord) => ({ runId, chunkId: c.chunkId, workerId: 'w1', attempt: c.attempts });
+    for (let i = 0; i < 2; i++) {
+      const c = (await claimChunk(s.pool, S, runId, 'w1'))!;
+      const client = await s.pool.connect();
+      try {
+        await inTransaction(client, () => completeChunk(client, S, claimOf(c), { rows: c.rows, bytes: 4096 }));
+      } finally {
+        client.release();
+      }
+    }
+    const failing = (await claimChunk(s.pool, S, runId, 'w1'))!;
+    await failChunk(s.pool, S, claimOf(failing), { message: 'invalid input syntax for type bigint: "x"', code: '22P02', retryable: false });
+    await claimChunk(s.pool, S, runId, 'w1');
+  });
+  after(async () => s.close());
+
+  it('reads every chunk of a run in map order: table, partition in plan order, split order', async () => {
+    const map = await readChunkMap(s.pool, S, runId);
+    assert.equal(map.chunkIds.length, 8);
+    assert.deepEqual(map.chunkIds, [...map.chunkIds].sort((a, b) => a - b));
+    assert.deepEqual(
+      map.partitions.map((p) => [p.tableOrdinal, p.value, p.isNull]),
+      [
+        [1, '2025-12-15', false],
+        [1, '2025-12-14', false],
+        [1, null, true],
+        [2, '2025-12-14', false],
+      ],
+    );
+    assert.deepEqual(map.partitionIndex, [0, 0, 0, 1, 1, 2, 3, 3]);
+    assert.deepEqual(map.status, ['completed', 'completed', 'failed', 'in_progress', 'pending', 'pending', 'pending', 'pending']);
+    assert.deepEqual(map.attempts.slice(0, 5), [1, 1, 1, 1, 0]);
+    assert.ok(map.durationMs[0]! >= 0 && map.durationMs[3]! >= 0, 'completed and in-progress chunks have a duration');
+    assert.equal(map.durationMs[4], null);
+    assert.deepEqual(map.errors, [{ index: 2, message: 'invalid input syntax for type bigint: "x"', code: '22P02' }]);
+    assert.deepEqual([map.splitLow[1], map.splitHigh[1]], ['11', '21']);
+    assert.equal(map.rowsExpected[0], 10);
+  });
+
+  it('buckets rows and bytes of completed chunks by completion time', async () => {
+    const buckets = await readThroughput(s.pool, S, runId, 60);
+    assert.equal(buckets.length, 1);
+    assert.equal(buckets[0]!.rows, 20);
+    assert.equal(buckets[0]!.bytes, 8192);
+    assert.equal(buckets[0]!.chunks, 2);
+    assert.equal(buckets[0]!.t % 60_000, 0);
+    assert.deepEqual(await readThroughput(s.pool, S, 'no-such-run', 60), []);
+  });
+});
