@@ -23,6 +23,8 @@ export interface DemoOptions {
   threads: number;
   batchSize: number;
   maxWorkerMemoryMb?: number;
+  /** npm run bench: the emulator answers a repeated unload from its earlier file (files already staged). */
+  reuseUnloads?: boolean;
 }
 
 export async function startDemoEnvironment(options: DemoOptions, say: (line: string) => void): Promise<DemoEnvironment> {
@@ -33,7 +35,7 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
   const database = 'warehouse';
   await postgres.createDatabase(database);
   say(`starting the Snowflake-protocol emulator with ${options.rows.toLocaleString('en-US')} generated rows ...`);
-  const emulator = await startEmulator({ port: 0, duckdbPath: join(dir, 'source.duckdb'), demoRows: options.rows, spoolDir: join(dir, 'spool') });
+  const emulator = await startEmulator({ port: 0, duckdbPath: join(dir, 'source.duckdb'), demoRows: options.rows, spoolDir: join(dir, 'spool'), reuseUnloads: options.reuseUnloads ?? false });
 
   process.env.THAW_DEMO_SNOWFLAKE_PASSWORD = 'demo';
   process.env.THAW_DEMO_PG_PASSWORD = pgPassword;

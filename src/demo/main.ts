@@ -42,6 +42,7 @@ async function main(): Promise<number> {
     say(`  time               ${finished.seconds.toFixed(1)} s`);
     say(`  throughput         ${Math.round(finished.rowsLoaded / finished.seconds).toLocaleString('en-US')} rows/s`);
     say(`  peak worker RSS    ${finished.peakRssMb} MB`);
+    say(`  extract path       ${finished.extractPath === 'unload' ? 'unload (COPY INTO a stage, files streamed from presigned URLs)' : 'query (one streaming query per chunk)'}`);
     return match ? exitCode : 1;
   } finally {
     await env.close();

@@ -10,6 +10,8 @@ import { createFixture, stageFiles, type Fixture } from '../support/migration';
 const SOURCE = { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' };
 const TARGET = { schema: 'analytics', table: 'factvisitcallperformance_cr' };
 const ROWS = 4000;
+// Without the partition column: a few chunks of whole batches, rather than one per visit day.
+const TABLE = { source_table: DEMO_TABLE_SPEC.source_table, target_schema: DEMO_TABLE_SPEC.target_schema, split_column: DEMO_TABLE_SPEC.split_column };
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -64,7 +66,7 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
   afterEach(async () => fx?.close());
 
   it('a chunk killed between its unload and its commit loads exactly once after resume, and its files go', async () => {
-    const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 500, parallel_threads: 2, extract_mode: 'unload' });
+    const config = await fx.writeConfig([TABLE], { batch_size: 200, parallel_threads: 2, extract_mode: 'unload' });
     const { runId, staged } = await killBetweenUnloadAndCommit(fx, config);
     assert.ok(staged.every((f) => f.includes(runId)), 'files under the run prefix');
 
@@ -77,7 +79,7 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
   });
 
   it('no stage file is left after a run is abandoned', async () => {
-    const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 500, parallel_threads: 2, extract_mode: 'unload' });
+    const config = await fx.writeConfig([TABLE], { batch_size: 200, parallel_threads: 2, extract_mode: 'unload' });
     const { staged } = await killBetweenUnloadAndCommit(fx, config);
     assert.ok(staged.length >= 2);
     const abandoned = await fx.cli(['abandon', '--config', config]);
@@ -87,7 +89,7 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
   });
 
   it('resumes downloads cut mid-file and renews expired URLs within the attempt', async () => {
-    const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 1000, parallel_threads: 2, extract_mode: 'unload' });
+    const config = await fx.writeConfig([TABLE], { batch_size: 1000, parallel_threads: 2, extract_mode: 'unload' });
     const cli = fx.startCli(['start', '--config', config, '--json']);
     await cli.waitForEvent(pathChosen);
     fx.setFaults({ cutDownloadsNext: 3, expireUrlsNext: 2 });
@@ -105,7 +107,7 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
 
   it('auto falls back to the query path, saying why once, when unloading is refused; unload does not', async () => {
     fx.setFaults({ refuseUnloads: true });
-    const auto = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 1000, extract_mode: 'auto' });
+    const auto = await fx.writeConfig([TABLE], { batch_size: 1000, extract_mode: 'auto' });
     const run = await fx.cli(['start', '--config', auto, '--json']);
     assert.equal(run.code, 0, run.stderr);
     const why = run.events.filter((e) => e.event === 'log' && /^extract path: /.test(String(e.message)));
@@ -113,7 +115,7 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
     assert.match(String(why[0]!.message), /^extract path: query, because unloading to @"ANALYTICS"\."PUBLIC"\."THAW_UNLOAD_STAGE" was refused: .*PREVENT_UNLOAD_TO_INTERNAL_STAGES/);
     await assertLoadedOnce(fx, String(run.events[0]!.runId));
 
-    const strict = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, truncate_onstart: true }], { batch_size: 1000, extract_mode: 'unload' }, 'strict.json');
+    const strict = await fx.writeConfig([{ ...TABLE, truncate_onstart: true }], { batch_size: 1000, extract_mode: 'unload' }, 'strict.json');
     const refused = await fx.cli(['start', '--config', strict, '--json']);
     assert.notEqual(refused.code, 0);
     const messages = refused.events.filter((e) => e.event === 'log').map((e) => String(e.message));

@@ -11,12 +11,15 @@ import type { FaultInjector } from '../faults';
 import type { ResultSpool } from '../results/resultSpool';
 import { translate } from '../sql/translate';
 import type { StageStore } from './stageStore';
+import type { UnloadCache } from './unloadCache';
 
 export interface StageContext {
   stages: StageStore;
   faults: FaultInjector;
   /** The emulator's own URL, which presigned URLs point at. */
   baseUrl: () => string;
+  /** Set for benchmarks only (startEmulator's `reuseUnloads`). */
+  unloadCache?: UnloadCache;
 }
 
 const QUERY_TYPE_ID = 0x1000;
@@ -123,7 +126,9 @@ async function unload(ctx: StageContext, db: EmulatorDatabase, stage: string, pr
   if (!statement || more.length > 0 || statement.kind !== 'query') throw new SnowflakeSqlError('COPY INTO a stage needs one SELECT', '001003', '42000');
   const path = `${prefix}${prefix === '' || prefix.endsWith('/') ? '' : '_'}data_0_0_0.csv.gz`;
   const file = await ctx.stages.fileForWrite(stage, path);
-  const rows = await db.withConnection(async (conn) => {
+  const cacheKey = ctx.unloadCache?.key(select, binds);
+  const reused = cacheKey === undefined ? undefined : await ctx.unloadCache!.reuse(cacheKey, file);
+  const rows = reused ?? (await db.withConnection(async (conn) => {
     const query = await resolveTimeTravel(db, conn, statement);
     // QUOTE '' and ESCAPE '' turn DuckDB's CSV quoting off; with one column the delimiter never appears.
     const copy = await conn.prepare(`COPY (${query}) TO '${file.replaceAll("'", "''")}' (FORMAT CSV, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001', COMPRESSION gzip)`);
@@ -134,7 +139,8 @@ async function unload(ctx: StageContext, db: EmulatorDatabase, stage: string, pr
     } finally {
       copy.destroySync();
     }
-  });
+  }));
+  if (cacheKey !== undefined && reused === undefined && rows > 0) await ctx.unloadCache!.keep(cacheKey, file, rows);
   // Snowflake writes no file for an empty result.
   const written = rows === 0 ? [] : await ctx.stages.list(stage, path);
   if (rows === 0) await ctx.stages.remove(stage, path);

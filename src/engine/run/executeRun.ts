@@ -86,7 +86,7 @@ export class RunExecutor {
     const finished = await this.reporter.finish(this.tuner, this.loader, { stoppedByHost, ...(failure === undefined ? {} : { failure }) });
     if (finished.status !== 'in_progress') await this.sweepStage();
     const cpu = process.cpuUsage(cpuAtStart);
-    return { ...finished, cpuMicros: cpu.user + cpu.system };
+    return { ...finished, cpuMicros: cpu.user + cpu.system, extractPath: this.loader.extract.kind };
   }
 
   /** No chunk of the run is loading now (the run is closed or paused): files left by crashed attempts go. */
