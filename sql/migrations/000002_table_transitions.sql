@@ -25,7 +25,7 @@ ALTER TABLE :"status_schema".migration_table_status
 ALTER TABLE :"status_schema".migration_chunk_status
   ADD COLUMN nul_stripped_rows bigint;
 
--- When the run last became in_progress (start, resume, retry): a rate never reaches back before it.
+-- When the run was last put in progress (start, resume, retry): a rate never reaches back before it.
 ALTER TABLE :"status_schema".migration_runs
   ADD COLUMN running_since timestamptz;
 UPDATE :"status_schema".migration_runs SET running_since = started_at WHERE status = 'in_progress';
@@ -99,7 +99,9 @@ CREATE TRIGGER migration_chunks_changed
   REFERENCING OLD TABLE AS old_chunks NEW TABLE AS new_chunks
   FOR EACH STATEMENT EXECUTE FUNCTION :"status_schema".migration_chunks_changed();
 
--- A run that becomes in_progress starts its rate window anew.
+-- A run put in progress (start, resume, retry; also one that was in progress but whose workers
+-- died) starts its rate window anew: rows of an earlier invocation do not count towards the rate
+-- of this one, and a window shorter than a minute is measured over what it is.
 CREATE FUNCTION :"status_schema".migration_run_running() RETURNS trigger
 LANGUAGE plpgsql SET search_path = :"status_schema", pg_catalog AS $$
 BEGIN
@@ -110,7 +112,7 @@ $$;
 
 CREATE TRIGGER migration_run_running
   BEFORE UPDATE OF status ON :"status_schema".migration_runs
-  FOR EACH ROW WHEN (NEW.status = 'in_progress' AND OLD.status IS DISTINCT FROM 'in_progress')
+  FOR EACH ROW WHEN (NEW.status = 'in_progress')
   EXECUTE FUNCTION :"status_schema".migration_run_running();
 
 -- A run that stops, fails or is abandoned leaves its unfinished tables `stopped`; one that is

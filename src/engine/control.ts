@@ -15,7 +15,7 @@ import {
   requestStop as requestStopInDb,
   setTunables,
   type ChunkRecord,
-  type RunProgress,
+  type RunProgressSummary,
   type RunRecord,
   type TableRecord,
   type WorkerRecord,
@@ -57,7 +57,7 @@ export async function tuneRun(
 
 export interface RunStatusReport {
   run: RunRecord;
-  progress: RunProgress;
+  progress: RunProgressSummary;
   tables: TableRecord[];
   failedChunks: ChunkRecord[];
   workers: WorkerRecord[];
@@ -67,7 +67,7 @@ export async function runStatus(session: PgSession, runId: string | undefined): 
   const run = await findRunFor(session, runId, { newestIfNoneOpen: true });
   const { pool, statusSchema } = session;
   const [progress, tables, failedChunks, workers] = await Promise.all([
-    getRunProgress(pool, statusSchema, run.runId),
+    getRunProgress(pool, statusSchema, run.runId, session.config.worker_heartbeat_timeout_seconds),
     getRunTables(pool, statusSchema, run.runId),
     listChunks(pool, statusSchema, run.runId, { status: 'failed', limit: 20 }),
     listWorkers(pool, statusSchema, run.runId),

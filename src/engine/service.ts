@@ -13,7 +13,7 @@ import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
-import { readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
+import { type RequeuedChunk, readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
 
 type RequestKey = keyof typeof Requests;
 
@@ -157,7 +157,7 @@ export class EngineService {
    */
   private async begin(
     configPath: string,
-    prepare: (s: Session) => Promise<PreparedRun & { requeued?: number; queueOnly?: boolean }>,
+    prepare: (s: Session) => Promise<PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean }>,
   ): Promise<{ runId: string; requeued: number }> {
     if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`, { runId: this.active.runId });
     const session = await openSession(configPath, { env: this.env });
@@ -168,9 +168,14 @@ export class EngineService {
       await session.close();
       throw err;
     }
+    const requeued = prepared.requeued ?? [];
+    const announceRequeued = () => {
+      for (const c of requeued) this.emit(Events.chunkStateChanged, { runId: prepared.runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: 0 });
+    };
     if (prepared.queueOnly) {
       await session.close();
-      return { runId: prepared.runId, requeued: prepared.requeued ?? 0 };
+      announceRequeued();
+      return { runId: prepared.runId, requeued: requeued.length };
     }
     const { runId } = prepared;
     this.emit(Events.runStarted, {
@@ -182,6 +187,7 @@ export class EngineService {
       rows: prepared.rows,
       resumed: prepared.resumed,
     });
+    announceRequeued();
     this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
     const stop = new AbortController();
     const abort = new AbortController();
@@ -200,6 +206,6 @@ export class EngineService {
         await session.close();
       });
     this.active = { runId, stop, abort, done };
-    return { runId, requeued: prepared.requeued ?? 0 };
+    return { runId, requeued: requeued.length };
   }
 }

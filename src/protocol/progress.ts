@@ -1,5 +1,5 @@
 // The one definition of "how far" and "how fast" that the CLI, the progress bar, the tree, the
-// status bar and the panel all show. Inputs come from the status tables (readRuns.getRunProgress),
+// status bar and the panel all show. Inputs come from the status tables (state/views readRunSummaries),
 // so a run executed elsewhere reads the same as one this process executes.
 
 /** Percent of `total` that `done` is, rounded down to 0.1 so that 100 means finished. Nothing to do is 100. */

@@ -229,14 +229,14 @@ describe('run state', () => {
       if (chunk.chunkId === 2) await complete(s.pool, chunk);
       else await failChunk(s.pool, S, claimOf(chunk), terminal);
     }
-    assert.equal(await retryChunks(s.pool, S, { runId: run.runId, chunkId: 2 }), 0, 'a completed chunk is never re-queued');
-    assert.equal(await retryChunks(s.pool, S, { runId: run.runId, chunkId: 1 }), 1);
+    assert.equal((await retryChunks(s.pool, S, { runId: run.runId, chunkId: 2 })).length, 0, 'a completed chunk is never re-queued');
+    assert.equal((await retryChunks(s.pool, S, { runId: run.runId, chunkId: 1 })).length, 1);
     let tables = await getRunTables(s.pool, S, run.runId);
     assert.deepEqual([tables[0]!.failedChunks, tables[0]!.status], [1, 'in_progress']);
-    assert.equal(await retryChunks(s.pool, S, { runId: run.runId, tableOrdinal: 2 }), 2);
+    assert.equal((await retryChunks(s.pool, S, { runId: run.runId, tableOrdinal: 2 })).length, 2);
     tables = await getRunTables(s.pool, S, run.runId);
     assert.deepEqual([tables[1]!.failedChunks, tables[1]!.status], [0, 'in_progress']);
-    assert.equal(await retryChunks(s.pool, S, { runId: run.runId }), 1, 'the rest of the run: chunk 3');
+    assert.equal((await retryChunks(s.pool, S, { runId: run.runId })).length, 1, 'the rest of the run: chunk 3');
     const pending = await listChunks(s.pool, S, run.runId, { status: 'pending' });
     assert.deepEqual(
       pending.map((c) => [c.chunkId, c.attempts]),
@@ -266,7 +266,7 @@ describe('run state', () => {
     outcome = await inClient(s.pool, (c) => finishRun(c, S, run.runId));
     assert.equal(outcome.run.status, 'failed');
     assert.equal(outcome.run.error, '1 chunk(s) failed, 1 chunk(s) not loaded');
-    const progress = await getRunProgress(s.pool, S, run.runId);
+    const progress = await getRunProgress(s.pool, S, run.runId, 30);
     assert.deepEqual(progress.chunks, { pending: 1, in_progress: 0, completed: 0, failed: 1 });
   });
 

@@ -70,6 +70,19 @@ describe('EngineClient (real worker process)', function () {
     assert.match(err.message, /was killed by SIGKILL before answering run\/plan/);
   });
 
+  it('the CLI says how its worker died when it dies mid-run', async () => {
+    const config = await fx.writeConfig([{ source_table: 'IDS', target_schema: 'crashed', split_column: 'ID' }], { batch_size: 20, parallel_threads: 1 }, 'crashed.json');
+    fx.setFaults({ delayMs: 300 });
+    const cli = fx.startCli(['start', '--config', config, '--json']);
+    // The first claim comes after the worker registered.
+    const claimed = await cli.waitForEvent((e) => e.event === 'chunk/stateChanged');
+    const [row] = await fx.query<{ pid: number }>(`SELECT pid FROM migration_status.migration_workers WHERE run_id = $1`, [claimed.runId]);
+    process.kill(row!.pid, 'SIGKILL');
+    const run = await cli.done;
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /the engine worker was killed by SIGKILL before the run finished/);
+  });
+
   it('worker/abort rolls back the chunks in flight at once; the run stays resumable and a resume completes it', async () => {
     worker = startWorker({ ...process.env, ...fx.env });
     const config = await fx.writeConfig([{ source_table: 'IDS', target_schema: 'aborted', split_column: 'ID' }], { batch_size: 20, parallel_threads: 2 }, 'aborted.json');

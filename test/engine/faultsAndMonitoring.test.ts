@@ -74,6 +74,8 @@ describe('faults, retries and monitoring', function () {
     fx.setFaults({ failQueries: [] });
     const retry = await fx.cli(['retry', '--config', config, '--chunk', String(chunk!.chunk_id), '--json']);
     assert.equal(retry.code, 0, retry.stderr);
+    const changes = retry.events.filter((e) => e.event === 'chunk/stateChanged' && e.chunkId === chunk!.chunk_id).map((e) => [e.status, e.attempts]);
+    assert.deepEqual(changes, [['pending', 0], ['in_progress', 1], ['completed', 1]], 'the re-queue is announced like every other change');
     await assertTablesEqual(fx, SOURCE, TARGET, DEMO_COLUMNS);
     const [run2] = await fx.query<{ status: string }>(`SELECT status FROM migration_status.migration_runs`);
     assert.equal(run2!.status, 'completed');

@@ -94,11 +94,15 @@ describe('resume and shared runs', function () {
       [runId],
     );
     assert.equal(chunks!.in_progress, '0', 'the chunks in flight were finished, not left behind');
+    const tableStatus = async () =>
+      (await fx.query<{ status: string }>(`SELECT status FROM migration_status.migration_table_status WHERE run_id = $1`, [runId])).map((t) => t.status);
+    assert.deepEqual(await tableStatus(), ['stopped'], "the stopped run's table reads stopped, so the seed dashboard no longer lists it");
 
     fx.setFaults({ delayMs: 0 });
     const resumed = await fx.cli(['resume', '--config', config]);
     assert.equal(resumed.code, 0, resumed.stderr);
     await assertEachChunkOnce(fx, runId);
+    assert.deepEqual(await tableStatus(), ['completed']);
   });
 
   it('lets two processes share one run, each chunk loaded exactly once, and takes back the chunks of a worker that dies', async () => {

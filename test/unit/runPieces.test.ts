@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { MemoryGuard } from '../../src/engine/run/memoryGuard';
-import { newRunId } from '../../src/engine/run/runId';
+import { newRunId } from '../../src/engine/state/runId';
 
 describe('memory guard', () => {
   it('lowers concurrency one step at a time near the limit, never below one', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ConnectionError, DataError, TargetError } from '../../src/engine/errors';
-import { copyPositionOf, isRetryableSqlState, targetErrorFrom } from '../../src/engine/target/pgErrors';
+import { copyPositionOf, isRetryableSqlState, targetErrorFrom } from '../../src/engine/pgErrors';
 
 /** An error shaped like pg's DatabaseError. */
 function pgError(code: string, message: string, fields: Record<string, string> = {}): Error {

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { Events, Requests, type DataOf, type ParamsOf, type RequestDescriptor, type ResultOf } from '../../protocol/engine';
 import { EXIT_NOT_STARTED, EXIT_OK, EXIT_UNFINISHED } from '../exitCodes';
-import { EngineClient, EngineRequestError, type WorkerExit } from '../worker/client';
+import { describeWorkerExit, EngineClient, EngineRequestError, type WorkerExit } from '../worker/client';
 import { createProgressView, type ProgressView } from './progressView';
 
 export interface OutputOptions {
@@ -33,11 +33,6 @@ function startWorker(view?: ProgressView): EngineClient {
   const client = new EngineClient({ workerPath: workerPath() });
   client.onStderr((line) => (view ? view.log(line) : process.stderr.write(`${line}\n`)));
   return client;
-}
-
-function describeExit(exit: WorkerExit): string {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  return `the engine worker ${how} before the run finished${exit.stderrTail.length ? `; its last words:\n  ${exit.stderrTail.join('\n  ')}` : ''}`;
 }
 
 /** Runs a request that starts or continues a run and waits for the run to finish. */
@@ -116,7 +111,7 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
     process.off('SIGINT', onSigint);
   }
   if (!finished) {
-    process.stderr.write(`${describeExit(exit)}\n`);
+    process.stderr.write(`${describeWorkerExit(exit, 'the run finished')}\n`);
     return { exitCode: EXIT_UNFINISHED };
   }
   return { exitCode: finished.status === 'completed' ? EXIT_OK : EXIT_UNFINISHED, finished };

@@ -1,9 +1,9 @@
 // Turns zod's issues into the problems a user reads: a JSON path in the user's own key names, a
 // plain reason, and for a misspelt key the key that was probably meant.
 
-import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 import type { ConfigIssue } from '../errors';
+import { closestName } from '../suggest';
 import { formatPath } from './jsonText';
 
 const describeValue = (value: unknown): string => {
@@ -66,23 +66,13 @@ export function toConfigIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
 
 function unknownKeyMessage(schema: z.ZodType, objectPath: readonly PropertyKey[], key: string): string {
   const known = keysOfObjectAt(schema, objectPath);
-  const suggestion = suggestKey(key, known);
+  const suggestion = closestName(key, known);
   if (suggestion) return `unknown key; did you mean "${suggestion}"?`;
   const rootKeys = keysOfObjectAt(schema, []);
   const tableKeys = keysOfObjectAt(schema, ['tables', 0]);
   if (objectPath[0] === 'tables' && rootKeys.includes(key)) return 'unknown key: this is a top-level setting, not a table setting';
   if (objectPath.length === 0 && tableKeys.includes(key)) return 'unknown key at the top level: this belongs in each entry of "tables"';
   return `unknown key; expected one of ${known.join(', ')}`;
-}
-
-/** The closest known key: same letters in another case or spelling style, or a small typo. */
-export function suggestKey(key: string, known: readonly string[]): string | undefined {
-  const normal = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const sameLetters = known.find((k) => normal(k) === normal(key));
-  if (sameLetters) return sameLetters;
-  if (known.length === 0) return undefined;
-  const best = closest(key.toLowerCase(), known as string[]);
-  return distance(key.toLowerCase(), best) <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 /** The keys of the object schema a path leads to, looking through optional/default/array wrappers. */

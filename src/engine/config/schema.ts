@@ -3,6 +3,7 @@
 // misspelt key is an error rather than a silently ignored setting.
 
 import { z } from 'zod';
+import { PG_TYPE_NAME, PG_TYPE_NAME_HELP } from '../types/pgTypeName';
 import { ENV_REFERENCE } from './secret';
 
 const text = () => z.string().min(1, 'must not be empty');
@@ -25,16 +26,6 @@ const pgIdentifier = z
   .string()
   .max(63, 'must be at most 63 characters (PostgreSQL truncates longer names)')
   .regex(PG_IDENTIFIER, 'must be a PostgreSQL identifier: lower-case letters, digits and _, not starting with a digit');
-
-const TYPE_WORD = '[A-Za-z_][A-Za-z0-9_$]*';
-/**
- * A loose shape of a PostgreSQL type name: words, an optional schema qualifier, one modifier list
- * and array brackets (`double precision`, `numeric(38,0)`, `timestamp(3) with time zone`,
- * `text[]`). It lets no SQL punctuation through, since the text ends up in CREATE TABLE.
- */
-const PG_TYPE = new RegExp(
-  `^${TYPE_WORD}(\\.${TYPE_WORD})?(\\s+${TYPE_WORD})*(\\s*\\(\\s*\\d+\\s*(,\\s*-?\\d+\\s*)?\\))?(\\s+${TYPE_WORD})*(\\s*\\[\\d*\\])*$`,
-);
 
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const;
 export const NUL_POLICIES = ['error', 'strip'] as const;
@@ -158,7 +149,7 @@ export const tableSchema = z
     source_watermark: text().nullable().optional().meta({ title: 'Source watermark', description: watermarkHelp }),
     target_watermark: text().nullable().optional().meta({ title: 'Target watermark', description: watermarkHelp }),
     column_types: z
-      .record(text(), z.string().regex(PG_TYPE, 'must be a PostgreSQL type name such as `double precision`, `numeric(38,0)` or `text[]`'))
+      .record(text(), z.string().regex(PG_TYPE_NAME, PG_TYPE_NAME_HELP))
       .optional()
       .meta({ title: 'Column types', description: 'PostgreSQL type per source column name, replacing the type Thaw would choose, e.g. `{ "SCORE": "double precision" }`.' }),
   })

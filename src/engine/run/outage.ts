@@ -3,7 +3,7 @@
 // Only faults PostgreSQL's SQLSTATE or the socket mark transient are waited out: anything else
 // (a bug, a refused statement) ends the worker's share at once.
 import { errorMessage, ThawError } from '../errors';
-import { targetErrorFrom } from '../target/pgErrors';
+import { targetErrorFrom } from '../pgErrors';
 import type { RunContext } from './runContext';
 
 export class StatusTablesOutage {

@@ -5,7 +5,7 @@ import { describeIdentityChanges, type ConfigIdentity } from '../config';
 import { RefusedError } from '../errors';
 import type { PreparedRun } from './preparedRun';
 import type { PgSession, Session } from '../session';
-import { findOpenRun, getChunk, getRun, getRunTables, listRuns, retryChunks, startRun, statusSchemaExists, type RunRecord } from '../state';
+import { findOpenRun, getChunk, getRun, getRunTables, listRuns, retryChunks, startRun, statusSchemaExists, type RequeuedChunk, type RunRecord } from '../state';
 import { loadRunTables } from './startRun';
 
 export interface ResumeOptions {
@@ -52,7 +52,7 @@ async function tableOrdinalOf(session: PgSession, runId: string, name: string): 
   return found.tableOrdinal;
 }
 
-export async function prepareResume(session: Session, options: ResumeOptions): Promise<PreparedRun & { requeued: number; queueOnly?: boolean }> {
+export async function prepareResume(session: Session, options: ResumeOptions): Promise<PreparedRun & { requeued: RequeuedChunk[]; queueOnly?: boolean }> {
   const { pool, statusSchema } = session;
   const run = await findRunFor(session, options.runId);
   requireSameDefinitions(session, run);
@@ -73,7 +73,7 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
   const requeued =
     requeue.allFailed || requeue.chunkId !== undefined || tableOrdinal !== undefined
       ? await retryChunks(pool, statusSchema, { runId: run.runId, chunkId: requeue.chunkId, tableOrdinal })
-      : 0;
+      : [];
   if (options.queueOnly) {
     return { runId: run.runId, tables: new Map(), snapshot: undefined, chunks: 0, rows: 0, resumed: true, requeued, queueOnly: true };
   }

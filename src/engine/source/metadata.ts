@@ -4,7 +4,7 @@ import { DefinitionError, SourceError } from '../errors';
 import type { IntegerRange } from '../types/mapping';
 import { SNOWFLAKE_TYPES, type SnowflakeType, type SourceColumn } from '../types/model';
 import { BOUNDARY_TYPES, isBoundaryType } from '../types/render';
-import { didYouMean } from '../types/suggest';
+import { didYouMean } from '../suggest';
 import type { SnowflakeSource } from './connection';
 import { columnsStatement, integerRangesStatement, snapshotFromSourceTime, sourceTimeStatement, tableRowCountStatement, type Snapshot, type SourceTable } from './sql';
 

@@ -3,7 +3,7 @@
 // unnest(arrays) per slice: ~11k chunks of a 272M-row table take one round trip, not 11k.
 import type pg from 'pg';
 import { RefusedError } from '../errors';
-import { newRunId } from '../run/runId';
+import { newRunId } from './runId';
 import type { ChunkRange, ColumnMapping } from '../types/model';
 import { inTransaction, statusTables } from './db';
 import { toRunRecord, type RunRecord } from './records';

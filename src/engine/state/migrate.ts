@@ -3,7 +3,7 @@
 // and everything runs in one transaction, so a schema is either fully upgraded or untouched.
 import pg from 'pg';
 import { sqlFiles } from '../../generated/sql';
-import { targetErrorFrom } from '../target/pgErrors';
+import { targetErrorFrom } from '../pgErrors';
 import { inTransaction } from './db';
 
 const MIGRATION_PREFIX = 'migrations/';

@@ -1,7 +1,5 @@
 // Reading runs and their progress: what `status`, `resume` and the views show.
-import { etaSeconds, rowsPerSecond, type RateInput } from '../../protocol/progress';
-import { RefusedError } from '../errors';
-import { OPEN_RUN_STATES, type ChunkState, type RunState } from './states';
+import { OPEN_RUN_STATES, type ChunkState } from './states';
 import { statusTables, type Queryable } from './db';
 import {
   toChunkRecord,
@@ -72,78 +70,4 @@ export async function listWorkers(db: Queryable, schema: string, runId: string):
     runId,
   ]);
   return rows.map(toWorkerRecord);
-}
-
-export interface RunProgress {
-  runId: string;
-  runStatus: RunState;
-  chunksTotal: number;
-  chunks: Record<ChunkState, number>;
-  /** Pending chunks held back by a backoff after a transient failure. */
-  chunksWaiting: number;
-  rowsTotal: number;
-  rowsLoaded: number;
-  bytesLoaded: number;
-  /** Rows whose U+0000 characters were stripped (on_nul_character: "strip"). */
-  nulStrippedRows: number;
-  /** What ../../protocol/progress rowsPerSecond() takes: rows of the window since the run (re)started. */
-  rate: RateInput;
-  /** rowsPerSecond(rate): every worker of the run counts; 0 when the run is not running. */
-  rowsPerSecond: number;
-  /** null when the run is not running or has no rate yet. */
-  etaSeconds: number | null;
-}
-
-/**
- * Progress from the tables' counters (kept exact by the trigger of sql/migrations/000002), the
- * chunks in flight, and the rows completed within the last `windowSeconds` since the run last
- * became in_progress: a run resumed 5 s ago is measured over 5 s, not over a minute that holds
- * the rows of an earlier invocation.
- */
-export async function getRunProgress(db: Queryable, schema: string, runId: string, windowSeconds = 60): Promise<RunProgress> {
-  const t = statusTables(schema);
-  const { rows } = await db.query(
-    `WITH counters AS (
-       SELECT coalesce(sum(total_chunks), 0) AS total, coalesce(sum(completed_chunks), 0) AS completed,
-              coalesce(sum(failed_chunks), 0) AS failed, coalesce(sum(total_rows), 0) AS rows_total,
-              coalesce(sum(rows_loaded), 0) AS rows_loaded, coalesce(sum(bytes_loaded), 0) AS bytes_loaded,
-              coalesce(sum(nul_stripped_rows), 0) AS nul_stripped_rows
-       FROM ${t.tables} WHERE run_id = $1
-     ), open AS (
-       SELECT count(*) FILTER (WHERE status = 'in_progress') AS in_progress,
-              count(*) FILTER (WHERE status = 'pending' AND next_attempt_at > now()) AS waiting
-       FROM ${t.chunks} WHERE run_id = $1 AND status IN ('pending', 'in_progress')
-     ), since AS (
-       SELECT status, running_since, greatest(running_since, now() - make_interval(secs => $2)) AS from_time
-       FROM ${t.runs} WHERE run_id = $1
-     )
-     SELECT c.*, o.*, s.status AS run_status,
-            CASE WHEN s.status = 'in_progress' THEN coalesce(extract(epoch FROM now() - s.running_since), 0) ELSE 0 END AS running_seconds,
-            (SELECT coalesce(sum(rows_loaded), 0) FROM ${t.chunks}
-             WHERE run_id = $1 AND status = 'completed' AND completed_at > s.from_time) AS recent_rows
-     FROM counters c, open o, since s`,
-    [runId, windowSeconds],
-  );
-  const r = rows[0];
-  if (!r) throw new RefusedError(`run ${runId} does not exist`, { runId });
-  const total = Number(r.total);
-  const counts = { completed: Number(r.completed), failed: Number(r.failed), in_progress: Number(r.in_progress) };
-  const rowsTotal = Number(r.rows_total);
-  const rowsLoaded = Number(r.rows_loaded);
-  const rate: RateInput = { rowsInWindow: Number(r.recent_rows), windowSeconds, runningSeconds: Math.max(0, Number(r.running_seconds)) };
-  const perSecond = rowsPerSecond(rate);
-  return {
-    runId,
-    runStatus: r.run_status,
-    chunksTotal: total,
-    chunks: { pending: total - counts.completed - counts.failed - counts.in_progress, ...counts },
-    chunksWaiting: Number(r.waiting),
-    rowsTotal,
-    rowsLoaded,
-    bytesLoaded: Number(r.bytes_loaded),
-    nulStrippedRows: Number(r.nul_stripped_rows),
-    rate,
-    rowsPerSecond: perSecond,
-    etaSeconds: etaSeconds(rowsTotal - rowsLoaded, perSecond, r.run_status === 'in_progress'),
-  };
 }

@@ -10,8 +10,14 @@ export interface RetryTarget {
   tableOrdinal?: number;
 }
 
-/** Returns how many chunks were re-queued. The run itself is resumed by startRun. */
-export async function retryChunks(db: Queryable, schema: string, target: RetryTarget): Promise<number> {
+/** A chunk put back in the queue: pending, with no attempt used. */
+export interface RequeuedChunk {
+  chunkId: number;
+  tableOrdinal: number;
+}
+
+/** Returns the chunks re-queued, in chunk order. The run itself is resumed by startRun. */
+export async function retryChunks(db: Queryable, schema: string, target: RetryTarget): Promise<RequeuedChunk[]> {
   const t = statusTables(schema);
   const { rows } = await db.query(
     `WITH due AS (
@@ -24,10 +30,10 @@ export async function retryChunks(db: Queryable, schema: string, target: RetryTa
        SET status = 'pending', attempts = 0, next_attempt_at = NULL
        FROM due
        WHERE c.run_id = $1 AND c.chunk_id = due.chunk_id
-       RETURNING c.chunk_id
+       RETURNING c.chunk_id, c.table_ordinal
      )
-     SELECT count(*) AS n FROM requeued`,
+     SELECT chunk_id, table_ordinal FROM requeued ORDER BY chunk_id`,
     [target.runId, target.chunkId ?? null, target.tableOrdinal ?? null],
   );
-  return Number(rows[0]!.n);
+  return rows.map((r) => ({ chunkId: Number(r.chunk_id), tableOrdinal: Number(r.table_ordinal) }));
 }

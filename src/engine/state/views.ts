@@ -1,10 +1,11 @@
 // What the views read (runs, a run's tables, a table's chunk groups, pages of chunks, workers):
 // each is one query against the status tables (sql/views), so it answers the same for a run this
 // process executes and for one executed by another process or host.
-import { etaSeconds, percentDone, rowsPerSecond } from '../../protocol/progress';
+import { etaSeconds, percentDone, rowsPerSecond, type RateInput } from '../../protocol/progress';
 import type { ChunkCounts, ChunkDetail, ChunkGroup, Page, RunSummary, TableSummary, WorkerSummary } from '../../protocol/engine';
 import type { ChunkState, TableState } from '../../protocol/states';
 import { sqlFiles } from '../../generated/sql';
+import { RefusedError } from '../errors';
 import { statusTables, type Queryable } from './db';
 import { withStatusSchema } from './migrate';
 import { listWorkers } from './readRuns';
@@ -38,8 +39,16 @@ export interface RunSummaryQuery {
   heartbeatTimeoutSeconds: number;
 }
 
-/** A run's summary and the bytes it loaded: what a worker's progress event carries. */
-export type RunProgressSummary = RunSummary & { bytesLoaded: number };
+/** A run's summary, the bytes it loaded and what its rate was computed from: what a worker's progress event and `thaw status` carry. */
+export type RunProgressSummary = RunSummary & {
+  bytesLoaded: number;
+  /** Pending chunks held back by a backoff after a transient failure. */
+  chunksWaiting: number;
+  /** Rows whose U+0000 characters were stripped (on_nul_character: "strip"). */
+  nulStrippedRows: number;
+  /** The inputs of rowsPerSecond(): rows of the window since the run (re)started, and for how long it has run. */
+  rate: RateInput;
+};
 
 export async function readRunSummaries(db: Queryable, schema: string, query: RunSummaryQuery): Promise<RunProgressSummary[]> {
   let rows: Row[];
@@ -60,9 +69,8 @@ export async function readRunSummaries(db: Queryable, schema: string, query: Run
     const running = run.status === 'in_progress';
     const rowsTotal = Number(r.rows_total);
     const rowsLoaded = Number(r.rows_loaded);
-    const rate = running
-      ? rowsPerSecond({ rowsInWindow: Number(r.rows_in_window), windowSeconds: RATE_WINDOW_SECONDS, runningSeconds: Number(r.running_seconds ?? 0) })
-      : 0;
+    const inputs: RateInput = { rowsInWindow: Number(r.rows_in_window), windowSeconds: RATE_WINDOW_SECONDS, runningSeconds: Number(r.running_seconds ?? 0) };
+    const rate = running ? rowsPerSecond(inputs) : 0;
     return {
       runId: run.runId,
       configHash: run.configHash,
@@ -85,8 +93,18 @@ export async function readRunSummaries(db: Queryable, schema: string, query: Run
       liveWorkers: Number(r.live_workers),
       error: run.error,
       bytesLoaded: Number(r.bytes_loaded),
+      chunksWaiting: Number(r.waiting),
+      nulStrippedRows: Number(r.nul_stripped_rows),
+      rate: inputs,
     };
   });
+}
+
+/** One run's progress (what `thaw status` prints): its row of readRunSummaries. */
+export async function getRunProgress(db: Queryable, schema: string, runId: string, heartbeatTimeoutSeconds: number): Promise<RunProgressSummary> {
+  const [summary] = await readRunSummaries(db, schema, { runId, heartbeatTimeoutSeconds });
+  if (!summary) throw new RefusedError(`run ${runId} does not exist`, { runId });
+  return summary;
 }
 
 export async function readTableSummaries(db: Queryable, schema: string, runId: string): Promise<TableSummary[]> {

@@ -1,5 +1,4 @@
 export * from './connect';
-export * from './pgErrors';
 export * from './targetTables';
 export * from './copyBatcher';
 export * from './loadChunk';

@@ -10,7 +10,7 @@ import { DataError, ThawError, type ErrorContext } from '../errors';
 import { completeChunk } from '../state/completeChunk';
 import type { TableState } from '../state/states';
 import { CopyBatcher } from './copyBatcher';
-import { targetErrorFrom } from './pgErrors';
+import { targetErrorFrom } from '../pgErrors';
 import { qualifiedName } from './targetTables';
 
 export interface LoadChunkOptions {

@@ -3,20 +3,18 @@
 import pg from 'pg';
 import { RefusedError, TargetError } from '../errors';
 import type { ColumnMapping } from '../types/model';
-import { targetErrorFrom } from './pgErrors';
+import { isPgTypeName } from '../types/pgTypeName';
+import { targetErrorFrom } from '../pgErrors';
 
 export function qualifiedName(schema: string, table: string): string {
   return `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
 }
 
-// A PostgreSQL type name as a mapping or a user's column_types can spell it: words, digits,
-// spaces, a (precision, scale), array brackets, a quoted name. Anything else (a `;`, a comment)
-// would smuggle SQL into CREATE TABLE.
-const TYPE_NAME = /^(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_ .]*)(?:\s*\(\s*\d+(?:\s*,\s*-?\d+)?\s*\))?(?:\s+(?:with|without)\s+time\s+zone)?(?:\s*\[\s*\])*$/i;
-
+// The stored mapping goes into CREATE TABLE: checked again by the one grammar, so that nothing
+// but a type name (no `;`, no comment) can reach the DDL, whoever wrote the status row.
 function checkTypeName(mapping: ColumnMapping, table: string): string {
   const type = mapping.targetType.trim();
-  if (!TYPE_NAME.test(type)) {
+  if (!isPgTypeName(type)) {
     throw new RefusedError(`"${type}" is not a PostgreSQL type name`, { table, column: mapping.targetName });
   }
   return type;

@@ -2,4 +2,3 @@
 export * from './model';
 export { mapColumns, needsIntegerRange, type IntegerRange, type MappingOptions } from './mapping';
 export { BOUNDARY_TYPES, boundaryCastType, boundaryText, escapeCopyText, isBoundaryType, quoteIdent, renderField, renderRow, renderValue } from './render';
-export { closestName, didYouMean } from './suggest';

@@ -2,7 +2,8 @@
 // through `column_types`. Pure: the integer ranges it needs are measured by the source first.
 import { DefinitionError } from '../errors';
 import type { ColumnMapping, SourceColumn } from './model';
-import { didYouMean } from './suggest';
+import { isPgTypeName, normalizePgTypeName, PG_TYPE_NAME_HELP } from './pgTypeName';
+import { didYouMean } from '../suggest';
 
 /** MIN and MAX of an integer column as Snowflake renders them; null when it holds no values. */
 export interface IntegerRange {
@@ -88,15 +89,11 @@ function defaultType(column: SourceColumn, range: IntegerRange | undefined): Omi
   }
 }
 
-// A type name, optional (p[,s]), optional trailing words ("with time zone"), optional []:
-// enough for every PostgreSQL type a user writes, and nothing that could end the DDL statement.
-const POSTGRES_TYPE = /^[a-z][a-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?[a-z ]*(\[\])?$/;
-
 function overrideType(column: SourceColumn, override: string, path: string, fallback: string): Omit<ColumnMapping, 'source' | 'targetName'> {
-  const targetType = override.trim().replace(/\s+/g, ' ').toLowerCase();
-  if (!POSTGRES_TYPE.test(targetType)) {
-    throw new DefinitionError(`column_types: "${override}" is not a PostgreSQL type name`, { column: column.name, path });
+  if (!isPgTypeName(override)) {
+    throw new DefinitionError(`column_types: "${override}" ${PG_TYPE_NAME_HELP}`, { column: column.name, path });
   }
+  const targetType = normalizePgTypeName(override);
   const warnings = targetType === fallback ? [] : [`overridden from ${fallback}: a value PostgreSQL cannot convert to ${targetType} fails its chunk`];
   return { targetType, reason: `column_types override (default ${fallback})`, warnings };
 }

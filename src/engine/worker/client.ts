@@ -31,15 +31,20 @@ export interface WorkerExit {
   stderrTail: string[];
 }
 
+/** "the engine worker exited with code 1 before <what>: <its last stderr lines>". */
+export function describeWorkerExit(exit: WorkerExit, before: string): string {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const tail = exit.stderrTail.length ? `:\n  ${exit.stderrTail.join('\n  ')}` : '';
+  return `the engine worker ${how} before ${before}${tail}`;
+}
+
 /** The worker went away (crashed, was killed, or could not start) before answering a request. */
 export class WorkerExitedError extends Error {
   constructor(
     readonly exit: WorkerExit,
     method: string,
   ) {
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    const tail = exit.stderrTail.length ? `:\n  ${exit.stderrTail.join('\n  ')}` : '';
-    super(`the engine worker ${how} before answering ${method}${tail}`);
+    super(describeWorkerExit(exit, `answering ${method}`));
     this.name = 'WorkerExitedError';
   }
 }

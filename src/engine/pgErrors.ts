@@ -1,8 +1,9 @@
 // Turns what PostgreSQL (or the socket under it) raised into Thaw's typed errors. Retryable or not
 // is decided by SQLSTATE class: a dropped connection, a serialization failure, a deadlock, a full
 // disk or an operator shutting the server down pass; bad data, a violated constraint or a wrong
-// definition will fail the same way every time.
-import { DataError, TargetError, ThawError, type ErrorContext } from '../errors';
+// definition will fail the same way every time. Shared by the status tables (state/) and the
+// target tables (target/), which both talk to the target PostgreSQL.
+import { DataError, TargetError, ThawError, type ErrorContext } from './errors';
 
 const RETRYABLE_EXACT = new Set(['40001', '40P01', '55P03', '57014']);
 const RETRYABLE_CLASSES = new Set(['08', '53', '57', '58']);

@@ -1,0 +1,48 @@
+// A user in the real editor (code-server + Chromium, the built .vsix installed): runs "Migration:
+// Plan" from the Command Palette, picks the config in the quick pick, reads the result in a
+// notification and in the "Thaw" output; opens an invalid *.thaw.json and finds the schema's
+// diagnostic in the Problems panel. Assertions are on what the window shows.
+import assert from 'node:assert/strict';
+import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
+
+const DEMO_ROWS = 2_000;
+
+describe('editor UI: Plan from the palette, config diagnostics', function () {
+  let world: EditorWorkspace | undefined;
+  let editor: EditorSession | undefined;
+
+  before(async function () {
+    this.timeout(900_000);
+    world = await createEditorWorkspace({ demoRows: DEMO_ROWS });
+    // A second config, with a value the schema refuses: Plan must ask which config to use.
+    await world.writeFile('invalid.thaw.json', `${JSON.stringify({ target: { host: 'localhost', ssl: 'sometimes' } }, null, 2)}\n`);
+    editor = await openEditor({ folder: world.folder, name: 'plan-and-diagnostics', env: world.env });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await editor?.close();
+    await world?.close();
+  });
+
+  it('"Migration: Plan" asks for the config, then reports the plan in a notification and the Thaw output', async function () {
+    this.timeout(180_000);
+    const ui = editor!;
+    await ui.runCommand('Migration: Plan');
+    await ui.pickQuickPick('config.json');
+    const message = await ui.waitForNotification(/planned/);
+    assert.match(message, new RegExp(`planned ${DEMO_ROWS.toLocaleString('en-US')} rows in \\d+ chunks`));
+    await ui.runCommand('Migration: Show Logs');
+    const output = await ui.waitForOutput(/plan \S+: 2000 rows in \d+ chunks/);
+    assert.match(output, /FACTVISITCALLPERFORMANCE_CR -> analytics_editor\./);
+  });
+
+  it('an invalid value in a *.thaw.json shows the schema diagnostic in the Problems panel', async function () {
+    this.timeout(180_000);
+    const ui = editor!;
+    await ui.openFile('invalid.thaw.json');
+    const problem = await ui.waitForProblem(/Value is not accepted\. Valid values: "disable", "prefer", "require", "verify-full"/);
+    await ui.screenshot('config diagnostics');
+    assert.match(problem, /Value is not accepted/);
+  });
+});
