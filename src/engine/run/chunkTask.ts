@@ -68,7 +68,8 @@ export async function runChunkTask(
     await removeFiles();
     return { status: 'completed', ...loaded };
   } catch (err) {
-    await removeFiles();
+    // After an abort the run's sweep removes them: nothing may hold up a rollback.
+    if (!signal.aborted) await removeFiles();
     const failure = chunkFailureFrom(err);
     if (!(err instanceof ThawError) && !failure.retryable) {
       // Not an error Thaw knows: most likely a bug. The stack is what its fixer needs.

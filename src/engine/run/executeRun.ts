@@ -69,8 +69,8 @@ export class RunExecutor {
     const cpuAtStart = process.cpuUsage();
     let failure: unknown;
     try {
-      this.loader.extract = await chooseExtractPath(this.ctx.session.source, this.ctx.session.config, this.ctx.runId, (level, message) => this.ctx.log(level, message));
       await this.register();
+      this.loader.extract = await chooseExtractPath(this.ctx.session.source, this.ctx.session.config, this.ctx.runId, (level, message) => this.ctx.log(level, message));
       await this.beat();
       await this.claimUntilDone();
       await this.drain();

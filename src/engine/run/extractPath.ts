@@ -12,6 +12,9 @@ import { downloadStageFile } from '../source/unload/download';
 import { ensureStage, presignedUrls, removeStageFiles, unloadToStage } from '../source/unload/stageFiles';
 import { probeQuery, resolveStageName, stageReference, type StageName } from '../source/unload/stageSql';
 
+/** Snowflake's "does not exist or not authorized". */
+const STAGE_MISSING = '002003';
+
 export type ExtractPath = { kind: 'query' } | { kind: 'unload'; stage: StageName };
 
 type Log = (level: 'info' | 'warn', message: string) => void;
@@ -71,7 +74,10 @@ export async function sweepAbandonedRun(session: PgSession, runId: string): Prom
   let source: SnowflakeSource | undefined;
   try {
     source = await openSource(config.source, { logDir: join(stateDirFor(session.configPath), 'logs'), loginRetries: 0 });
-    await sweepRunStage(source, config, runId);
+    await sweepRunStage(source, config, runId).catch((err: unknown) => {
+      // No stage: the run never unloaded anything.
+      if (!(err instanceof SourceError && err.context.code === STAGE_MISSING)) throw err;
+    });
     return null;
   } catch (err) {
     return `the stage files of run ${runId}, if any, remain: REMOVE @${stageReference(stageOf(config))}/${runId}/ removes them (${errorMessage(err)})`;

@@ -4,7 +4,7 @@
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { ErrorContext } from '../errors';
 import type { ChunkRange, SourceColumn } from '../types/model';
-import type { SnowflakeSource } from './connection';
+import type { RowStream, SnowflakeSource } from './connection';
 import { describeTable } from './metadata';
 import { NulGuard, type NulPolicy } from './nulGuard';
 import { chunkStatement, type Snapshot, type SourceTable, type Statement } from './sql';
@@ -38,19 +38,28 @@ export class ChunkLineStream extends Transform {
   private lines: string[] = [];
   private pendingChars = 0;
   private readonly blockChars: number;
+  private source: Readable | undefined;
 
   constructor(
-    private readonly source: Readable,
+    /** Runs the statement: called on the first read, so nothing runs (or fails) before a consumer is there. */
+    private readonly start: () => RowStream,
     private readonly toLine: (row: unknown) => string,
     readonly guard: NulGuard,
-    typed: (err: unknown) => Error,
     highWaterMark: number,
   ) {
     // A block is at most a quarter of the buffer, so rows ahead of the consumer stay within it.
     super({ writableObjectMode: true, writableHighWaterMark: 16, readableHighWaterMark: Math.max(1, highWaterMark >> 1) });
     this.blockChars = Math.max(1, Math.min(64 * 1024, highWaterMark >> 2));
-    source.on('error', (err) => this.destroy(typed(err)));
-    source.pipe(this);
+  }
+
+  override _read(size: number): void {
+    if (!this.source) {
+      const { rows, typed } = this.start();
+      this.source = rows;
+      rows.on('error', (err) => this.destroy(typed(err)));
+      rows.pipe(this);
+    }
+    super._read(size);
   }
 
   /** NUL characters removed under the `strip` policy. */
@@ -84,8 +93,8 @@ export class ChunkLineStream extends Transform {
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     // Destroying the driver's row stream stops it fetching further result chunks.
-    this.source.unpipe(this);
-    this.source.destroy();
+    this.source?.unpipe(this);
+    this.source?.destroy();
     callback(err);
   }
 
@@ -122,6 +131,5 @@ export function streamChunk(source: SnowflakeSource, options: StreamChunkOptions
   const { sql, binds } = chunkQuery(options);
   const context: ErrorContext = { ...options.context, table: describeTable(options.table) };
   const guard = nulGuardFor(options);
-  const rows = source.stream(sql, binds, context);
-  return new ChunkLineStream(rows.rows, (row) => guard.line((row as [string])[0]), guard, rows.typed, options.highWaterMark ?? 256 * 1024);
+  return new ChunkLineStream(() => source.stream(sql, binds, context), (row) => guard.line((row as [string])[0]), guard, options.highWaterMark ?? 256 * 1024);
 }

@@ -8,6 +8,7 @@ import type { SnowflakeSource } from '../connection';
 import type { NulGuard } from '../nulGuard';
 import { downloadStageFile } from './download';
 import { presignedUrls, type UnloadedFile } from './stageFiles';
+import { untilAborted } from './untilAborted';
 import type { StageName } from './stageSql';
 
 export interface StagedChunkOptions {
@@ -29,10 +30,10 @@ export function streamStagedChunk(source: SnowflakeSource, options: StagedChunkO
 async function* stagedBytes(source: SnowflakeSource, options: StagedChunkOptions): AsyncGenerator<Buffer> {
   const { stage, files, guard, context } = options;
   if (files.length === 0) return;
-  const urls = await presignedUrls(source, stage, files.map((f) => f.path), context);
+  const urls = await untilAborted(presignedUrls(source, stage, files.map((f) => f.path), context), options.signal);
   for (const file of files) {
     const url = async (fresh: boolean): Promise<string> => {
-      if (fresh) urls.set(file.path, (await presignedUrls(source, stage, [file.path], context)).get(file.path) ?? '');
+      if (fresh) urls.set(file.path, (await untilAborted(presignedUrls(source, stage, [file.path], context), options.signal)).get(file.path) ?? '');
       const found = urls.get(file.path);
       if (!found) throw new Error(`Snowflake returned no presigned URL for ${file.path}`);
       return found;

@@ -9,6 +9,7 @@ import { describeTable } from '../metadata';
 import type { NulGuard } from '../nulGuard';
 import { removeStageFiles, unloadToStage, type UnloadedFile } from './stageFiles';
 import { streamStagedChunk } from './stagedChunkStream';
+import { untilAborted } from './untilAborted';
 import { chunkPrefix, type StageName } from './stageSql';
 
 export interface UnloadChunkOptions extends StreamChunkOptions {
@@ -33,8 +34,8 @@ export async function unloadChunk(source: SnowflakeSource, options: UnloadChunkO
   const context = { ...options.context, runId, chunkId, table: describeTable(options.table) };
   // A worker that died between an unload and its commit left files; names need not repeat, so
   // they are removed rather than overwritten.
-  await removeStageFiles(source, stage, chunkPrefix(runId, chunkId), context);
-  const files = await unloadToStage(source, stage, chunkPrefix(runId, chunkId, options.attempt), chunkQuery(options), context);
+  await untilAborted(removeStageFiles(source, stage, chunkPrefix(runId, chunkId), context), options.signal);
+  const files = await untilAborted(unloadToStage(source, stage, chunkPrefix(runId, chunkId, options.attempt), chunkQuery(options), context), options.signal);
   const unloaded = files.reduce((n, f) => n + f.rows, 0);
   if (unloaded !== options.rowsExpected) {
     throw new DataError(`chunk ${chunkId} unloaded ${unloaded} rows in ${files.length} file(s), the plan counted ${options.rowsExpected}`, context);
@@ -43,3 +44,4 @@ export async function unloadChunk(source: SnowflakeSource, options: UnloadChunkO
   const stream = streamStagedChunk(source, { stage, files, guard, context, ...(options.signal ? { signal: options.signal } : {}) });
   return { files, stream, guard };
 }
+
