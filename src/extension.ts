@@ -4,11 +4,12 @@ import { ThawContext } from './views/context';
 
 let context: ThawContext | undefined;
 
-export function activate(extensionContext: vscode.ExtensionContext): void {
+export function activate(extensionContext: vscode.ExtensionContext): ThawContext {
   context = new ThawContext(extensionContext);
+  return context;
 }
 
 export async function deactivate(): Promise<void> {
-  await context?.dispose();
+  await context?.close();
   context = undefined;
 }

@@ -26,6 +26,7 @@ import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
 import { Requests } from '../protocol/engine';
+import { benchIncremental } from './incremental';
 import { PostgresCpu } from './postgresCpu';
 
 const options = new Command()
@@ -35,9 +36,10 @@ const options = new Command()
   .option('--batch-size <n>', 'rows per chunk', (v) => Number(v), 25_000)
   .option('--large-batch-size <n>', 'the second batch size, for peak RSS', (v) => Number(v), 500_000)
   .option('--skip-source-only', 'skip the query path’s source-side-alone measure')
+  .option('--incremental', 'then an UPSERT run where every row changed, its PostgreSQL limit, and thaw verify of the table')
   .option('--out <file>', 'where to write the figures', 'bench-results.json')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number; largeBatchSize: number; skipSourceOnly?: boolean; out: string }>();
+  .opts<{ rows: number; threads: number; batchSize: number; largeBatchSize: number; skipSourceOnly?: boolean; incremental?: boolean; out: string }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const target = `analytics_demo.${DEMO_TABLE.toLowerCase()}`;
@@ -220,7 +222,8 @@ async function main(): Promise<void> {
         postgres: cores(copy.postgresCpuMicrosPerRow),
       },
     };
-    await writeFile(options.out, `${JSON.stringify(figures, null, 2)}\n`);
+    const incremental = options.incremental ? await benchIncremental(env, options.threads, say) : undefined;
+    await writeFile(options.out, `${JSON.stringify({ ...figures, ...(incremental ? { incremental } : {}) }, null, 2)}\n`);
     printTable(figures, [
       ['query path', query],
       ['unload, emulator unloading', unloading],
@@ -228,6 +231,13 @@ async function main(): Promise<void> {
       [`unload, batch ${large}`, unloadLarge],
       [`query, batch ${large}`, queryLarge],
     ]);
+    if (incremental) {
+      const { upsert, upsertLimit, verify } = incremental;
+      const w = (line: string) => process.stdout.write(`${line}\n`);
+      w(`upsert, every row changed    ${upsert.rowsPerSecond.toLocaleString('en-US')} rows/s (${round(upsert.seconds)} s)`);
+      w(`staging + ON CONFLICT alone  ${upsertLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit of the same merge)`);
+      w(`verify                       ${verify.rows.toLocaleString('en-US')} rows, ${verify.partitions} partitions in ${round(verify.seconds)} s: ${verify.equal ? 'equal' : 'NOT equal'}`);
+    }
   } finally {
     await env.close();
   }

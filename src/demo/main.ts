@@ -1,6 +1,9 @@
 // `npm run demo`: the main job on embedded defaults. Starts an embedded PostgreSQL and the
 // emulator with a generated fact table, plans, migrates with live progress, checks that the
-// target holds exactly the source's rows, prints a summary and cleans up.
+// target holds exactly the source's rows, prints a summary and cleans up, but keeps a copy of the
+// config it used (demo.thaw.json in the working directory) for the user to start from.
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
 import { askWorker, followRun } from '../engine/cli/runCommand';
@@ -18,10 +21,29 @@ const options = new Command()
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** Where the demo leaves a copy of its config, in the working directory. */
+const KEPT_CONFIG = 'demo.thaw.json';
+
+/**
+ * Copies the demo's config (which `close` removes with the rest of its folder) for the user to
+ * start from, its `$schema` relative to the copy so that editors find the schema from the clone.
+ */
+async function keepConfig(configPath: string): Promise<string> {
+  const config = JSON.parse(await readFile(configPath, 'utf8')) as { $schema: string };
+  const kept = resolve(KEPT_CONFIG);
+  config.$schema = relative(dirname(kept), config.$schema).replaceAll('\\', '/');
+  await writeFile(kept, `${JSON.stringify(config, null, 2)}\n`);
+  return kept;
+}
+
 async function main(): Promise<number> {
   const env = await startDemoEnvironment(options, say);
   try {
-    say(`config: ${env.configPath}\n`);
+    say(`config: ${env.configPath}`);
+    const kept = relative(process.cwd(), await keepConfig(env.configPath));
+    say(`  a copy stays at ${kept} after the demo: point its source and target at your own databases, then`);
+    say(`  npm run thaw -- plan --config ${kept}
+`);
     printPlan(await askWorker(Requests.plan, { configPath: env.configPath }));
     say('');
     const { exitCode, finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });

@@ -115,6 +115,14 @@ export class ChunkLeaseLostError extends ThawError {
   readonly retryable = false;
 }
 
+/**
+ * A run was written (it exists in the status tables) and then could not go on: it is recorded
+ * `failed` with this cause, and `thaw resume` continues it. Exit 1, never 2: something was written.
+ */
+export class RunFailedError extends ThawError {
+  readonly retryable = false;
+}
+
 /** The user asked for something the current state does not allow (truncate on resume, ...). */
 export class RefusedError extends ThawError {
   readonly retryable = false;

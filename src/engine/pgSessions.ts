@@ -13,7 +13,8 @@ export class PgSessionCache {
   private readonly pools = new Map<string, Promise<pg.Pool>>();
 
   async open(configPath: string, env: Env): Promise<PgSession> {
-    const loaded = await loadConfig(configPath, { env });
+    // PostgreSQL only: a Snowflake secret missing from the environment is no problem here.
+    const loaded = await loadConfig(configPath, { env, sourceSecrets: false });
     const target = targetConnectionOf(loaded.config);
     // Keyed by a digest: the map must not hold the password in the clear.
     const key = createHash('sha256').update(JSON.stringify(target)).digest('hex');

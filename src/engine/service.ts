@@ -13,7 +13,17 @@ import type { PreparedRun } from './run/preparedRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
-import { type RequeuedChunk, readChunkGroups, readChunkMap, readChunkPage, readRunSummaries, readTableSummaries, readThroughput, readWorkerSummaries } from './state';
+import {
+  type RequeuedChunk,
+  readChunkGroups,
+  readChunkMap,
+  readChunkPage,
+  readRunSummaries,
+  readTableSummaries,
+  readThroughput,
+  readWorkerSummaries,
+  retryChunks,
+} from './state';
 
 type RequestKey = keyof typeof Requests;
 
@@ -52,15 +62,17 @@ export class EngineService {
 
   readonly handlers: RequestHandlers = {
     plan: (p) => this.withSession(p.configPath, true, (s) => planAndReport(s)),
-    start: (p) => this.begin(p.configPath, (s) => prepareNewRun(s, { append: !!p.append })),
-    resume: (p) => this.begin(p.configPath, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
+    start: (p) => this.begin(p.configPath, true, (s) => prepareNewRun(s, { append: !!p.append })),
+    resume: (p) => this.begin(p.configPath, true, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
     retry: (p) =>
-      this.begin(p.configPath, (s) =>
+      this.requeueIntoActiveRun(p) ??
+      this.begin(p.configPath, !p.queueOnly, (s) =>
         prepareResume(s, {
           runId: p.runId,
           requeue: {
-            allFailed: p.chunkId === undefined && p.table === undefined && p.tableOrdinal === undefined,
+            allFailed: p.chunkId === undefined && p.chunkIds === undefined && p.table === undefined && p.tableOrdinal === undefined,
             chunkId: p.chunkId,
+            chunkIds: p.chunkIds,
             table: p.table,
             tableOrdinal: p.tableOrdinal,
           },
@@ -151,16 +163,37 @@ export class EngineService {
     }
   }
 
+  private announceRequeued(runId: string, requeued: RequeuedChunk[]): void {
+    for (const c of requeued) this.emit(Events.chunkStateChanged, { runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: 0 });
+  }
+
+  /**
+   * A retry of chunks of the run this worker executes: they go back in the queue and the running
+   * loop claims them like any pending chunk (no second run, no refusal). Undefined otherwise, or
+   * when the chunks are named by table name (the run's own path resolves those).
+   */
+  private requeueIntoActiveRun(p: ParamsOf<(typeof Requests)['retry']>): Promise<{ runId: string; requeued: number }> | undefined {
+    const active = this.active;
+    if (!active || p.runId !== active.runId || p.table !== undefined) return undefined;
+    return this.pgSession(p.configPath).then(async (s) => {
+      const requeued = await retryChunks(s.pool, s.statusSchema, { runId: active.runId, chunkId: p.chunkId, chunkIds: p.chunkIds, tableOrdinal: p.tableOrdinal });
+      this.announceRequeued(active.runId, requeued);
+      return { runId: active.runId, requeued: requeued.length };
+    });
+  }
+
   /**
    * Prepares a run (new, resumed or retried) and executes it in the background: the request is
    * answered once the run exists, its end is the `run/finished` event.
    */
   private async begin(
     configPath: string,
+    /** Whether the run reads Snowflake here: re-queueing failed chunks (retry --queue-only) does not. */
+    source: boolean,
     prepare: (s: Session) => Promise<PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean }>,
   ): Promise<{ runId: string; requeued: number }> {
     if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`, { runId: this.active.runId });
-    const session = await openSession(configPath, { env: this.env });
+    const session = await openSession(configPath, { source, env: this.env });
     let prepared: Awaited<ReturnType<typeof prepare>>;
     try {
       prepared = await prepare(session);
@@ -169,9 +202,7 @@ export class EngineService {
       throw err;
     }
     const requeued = prepared.requeued ?? [];
-    const announceRequeued = () => {
-      for (const c of requeued) this.emit(Events.chunkStateChanged, { runId: prepared.runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: 0 });
-    };
+    const announceRequeued = () => this.announceRequeued(prepared.runId, requeued);
     if (prepared.queueOnly) {
       await session.close();
       announceRequeued();
@@ -189,6 +220,13 @@ export class EngineService {
     });
     announceRequeued();
     this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
+    for (const t of prepared.truncated ?? []) {
+      this.emit(Events.log, {
+        level: 'info',
+        message: `truncate_onstart emptied ${t.table}: ${t.rows.toLocaleString('en-US')} row(s) removed`,
+        context: { runId, table: t.table, rowsRemoved: t.rows },
+      });
+    }
     const stop = new AbortController();
     const abort = new AbortController();
     const done = executeRun({ session, prepared, emit: this.emit, stopSignal: stop.signal, abortSignal: abort.signal })

@@ -47,7 +47,8 @@ export function targetConnectionOf(config: ResolvedConfig): TargetConnection {
 }
 
 export async function openSession(configPath: string, options: OpenSessionOptions = {}): Promise<Session> {
-  const loaded = await loadConfig(configPath, { env: options.env });
+  // A command that never opens Snowflake needs only the PostgreSQL secret.
+  const loaded = await loadConfig(configPath, { env: options.env, sourceSecrets: options.source !== false });
   const { config } = loaded;
   const pool = await openTargetPool(targetConnectionOf(config), { max: SESSION_POOL_MAX });
   let source: SnowflakeSource | undefined;

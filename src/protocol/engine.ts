@@ -73,6 +73,8 @@ export interface TablePlanReport {
   nullSplitChunks: number;
   targetExists: boolean;
   columns: ColumnDecision[];
+  /** Incremental tables: which rows the run reads (from: null = full load) and the watermark it reaches. */
+  watermark?: { column: string; from: string | null; reached: string | null; targetMax: string | null; lookbackSeconds: number };
 }
 
 export interface PlanReport {
@@ -273,8 +275,14 @@ export const Requests = {
   /** Starts a new run in this worker; answered once the run exists, its end is `run/finished`. */
   start: request<ConfigRef & { append?: boolean }, { runId: string }>('run/start'),
   resume: request<RunRef, { runId: string }>('run/resume'),
-  /** Re-queues failed chunks (one, a table's, or all) and, unless queueOnly, runs them. */
-  retry: request<RunRef & { chunkId?: number; tableOrdinal?: number; table?: string; queueOnly?: boolean }, { runId: string; requeued: number }>(
+  /**
+   * Re-queues failed chunks (one, several, a table's, or all) and, unless queueOnly, runs them.
+   * A run this worker executes already takes them back in: they are re-queued into it.
+   */
+  retry: request<
+    RunRef & { chunkId?: number; chunkIds?: number[]; tableOrdinal?: number; table?: string; queueOnly?: boolean },
+    { runId: string; requeued: number }
+  >(
     'run/retry',
   ),
   /** Every worker of the run finishes its chunks in flight and stops (through the status tables). */

@@ -20,6 +20,8 @@ describe('status schema migrations', () => {
       'migration_chunk_status',
       'migration_runs',
       'migration_table_status',
+      'migration_verifications',
+      'migration_verify_partitions',
       'migration_workers',
       'schema_migrations',
     ]);

@@ -1,8 +1,6 @@
 // Runs the extension-host suites (test/editor/suite/*.suite.ts) inside code-server with the built
 // .vsix installed, then reports each of their tests here as a test of its own, so that the suite's
 // "N passed, N failed" counts them one by one.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import {
@@ -23,9 +21,10 @@ describe('editor: extension-host suites in code-server', function () {
   before(async function () {
     this.timeout(900_000);
     const suite = this.test!.parent!;
-    const resultsPath = join(await mkdtemp(join(tmpdir(), 'thaw-editor-results-')), 'results.json');
     const [entry, workspace] = await Promise.all([buildExtensionHostSuites(), createEditorWorkspace()]);
     world = workspace;
+    // Beside the workspace folder, inside the fixture's directory that world.close() removes.
+    const resultsPath = join(world.fixture.dir, 'extension-host-results.json');
     editor = await openEditor({ folder: world.folder, name: 'extension-host', env: { ...world.env, THAW_EDITOR_RESULTS: resultsPath } });
     run = await runExtensionHostSuites(editor, entry, resultsPath);
     for (const result of run.results) {

@@ -41,8 +41,10 @@ describe('packaging: npm run package', function () {
     files = await readZip(await buildVsix());
   });
 
-  it('holds the extension, the worker, the schema and the manifest', () => {
-    for (const name of ['extension/package.json', 'extension/dist/extension.cjs', 'extension/dist/worker.cjs', 'extension/schema/thaw-config.schema.json']) {
+  it('holds the extension, the worker, the schema, the monitoring queries and the manifest', () => {
+    const monitoring = readdirSync(join('sql', 'monitoring')).map((f) => `extension/sql/monitoring/${f}`);
+    assert.ok(monitoring.length > 0);
+    for (const name of ['extension/package.json', 'extension/dist/extension.cjs', 'extension/dist/worker.cjs', 'extension/schema/thaw-config.schema.json', ...monitoring]) {
       assert.ok(files.has(name), `${name} is missing from the .vsix`);
     }
   });

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { connect, destroy, streamQuery, type Connection, type Row } from './driver';
+import { createHash } from 'node:crypto';
+import { EVERY_TYPE_COLUMNS } from '../golden/sourceSqlCases';
+import { sourceCanonicalRow } from '../../src/engine/verify/canonical';
 
 const GOLDEN_DIR = join(import.meta.dirname, '..', 'golden', 'source-sql');
 
@@ -186,5 +189,56 @@ describe('emulator: the golden Snowflake SQL', function () {
     assert.equal(removed.length, 2, 'the chunk file and the probe file');
     assert.ok(removed.every((r) => r.result === 'removed'));
     assert.deepEqual((await streamQuery(conn, `LIST @"ANALYTICS"."PUBLIC"."THAW_UNLOAD_STAGE"/`)).rows, []);
+  });
+
+  it('09 table names of the schema', async () => {
+    assert.deepEqual((await run('09-table-names')).map((r) => r.TABLE_NAME), ['EVERY_TYPE']);
+  });
+
+  it('10 NULL counts per column', async () => {
+    assert.deepEqual(await run('10-null-counts'), [{ NULLS_1: 1, NULLS_2: 1 }]);
+  });
+
+  it('05 incremental and repair plans: rows past a watermark; whole partitions with their NULL splits', async () => {
+    const plan = (rows: Row[]) => rows.map((r) => [r.PARTITION_VALUE, r.PARTITION_IS_NULL, r.BUCKET, r.SPLIT_LOW, r.ROW_COUNT]);
+    assert.deepEqual(plan(await run('05-plan-incremental')), [['2024-02-02', false, 0, '3000', 3]]);
+    assert.deepEqual(plan(await run('05-plan-repair-partitions')), [
+      ['2024-01-02', false, -1, null, 1],
+      ['2024-01-02', false, 0, '1000', 5],
+      [null, true, 0, '10', 1],
+    ]);
+  });
+
+  it('06 an incremental chunk reads only rows at or past the watermark, to the nanosecond', async () => {
+    assert.deepEqual(await chunkLines('06-chunk-incremental'), [R3000, R3002].sort());
+  });
+
+  it('07 the watermark reached', async () => {
+    assert.deepEqual(await run('07-watermark'), [{ WATERMARK: '2024-01-03 00:00:00.000000000' }]);
+  });
+
+  it('08 verify checksums: per partition, the sum of MD5_NUMBER_UPPER64 of each canonical row', async () => {
+    const rows = (await streamQuery(conn, `SELECT TO_VARCHAR("VISIT_DATE", 'YYYY-MM-DD') AS "P", ${sourceCanonicalRow(EVERY_TYPE_COLUMNS)} AS "R" FROM "ANALYTICS"."PUBLIC"."EVERY_TYPE"`)).rows;
+    const text = rows.map((r) => String(r.R));
+    // TIMESTAMP_LTZ/TZ as the UTC instant; JSON only as present; binary as hex.
+    assert.ok(text.some((t) => t.startsWith('1500\t2024-01-02\t') && t.includes('\t1960-06-15 12:00:00.000000\t2024-03-10 07:04:56.123456\tjson\tjson\tjson\tDEADBEEF00\t')), text.join('\n'));
+    assert.ok(text.some((t) => t.includes('\t1960-01-01 08:00:00.000000\t')), 'a -08:00 offset moves to UTC');
+    const expected = new Map<string | null, bigint>();
+    rows.forEach((r, i) => {
+      const hash = BigInt(`0x${createHash('md5').update(text[i]!, 'utf8').digest('hex').slice(0, 16)}`);
+      const key = (r.P as string | null) ?? null;
+      expected.set(key, (expected.get(key) ?? 0n) + hash);
+    });
+    const got = await run('08-verify-checksum');
+    assert.deepEqual(
+      got.map((r) => [r.PARTITION_VALUE, r.PARTITION_IS_NULL, r.ROW_COUNT, r.CHECKSUM]),
+      [
+        ['2024-01-02', false, 6, String(expected.get('2024-01-02'))],
+        ['2024-02-02', false, 3, String(expected.get('2024-02-02'))],
+        [null, true, 1, String(expected.get(null))],
+      ],
+    );
+    const total = [...expected.values()].reduce((a, b) => a + b, 0n);
+    assert.deepEqual(await run('08-verify-checksum-no-partition'), [{ ROW_COUNT: 10, CHECKSUM: String(total) }]);
   });
 });

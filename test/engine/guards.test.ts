@@ -68,13 +68,15 @@ describe('guards: refusals write nothing', function () {
     assert.equal(await statusSchemaExists(fx), false);
   });
 
-  it('refuses incremental loads it cannot do yet instead of silently appending', async () => {
-    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, insert_only_mode: false, primary_key: ['UPDATED_AT'] }], {}, 'upsert.json');
+  it('refuses an upsert into an existing table without a unique key on primary_key, writing nothing', async () => {
+    await fx.query(`CREATE SCHEMA keyless; CREATE TABLE keyless.factvisitcallperformance_cr AS SELECT 1::bigint AS visit_id WHERE false`);
+    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, target_schema: 'keyless', insert_only_mode: false, primary_key: ['VISIT_ID'], on_schema_change: 'add_columns' }], {}, 'upsert.json');
     const result = await fx.cli(['start', '--config', config]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /incremental loads .* not supported/);
-    assert.match(result.stderr, /tables\[0\]\.insert_only_mode/);
+    assert.match(result.stderr, /keyless\.factvisitcallperformance_cr has no primary key or unique index on \(visit_id\).*ADD PRIMARY KEY \("visit_id"\)/s);
     assert.equal(await statusSchemaExists(fx), false);
+    const [columns] = await fx.query<{ n: string }>(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = 'keyless'`);
+    assert.equal(columns!.n, '1', 'no column was added either');
   });
 
   it('never truncates on resume; refuses to truncate under another open run; guards non-empty targets', async () => {

@@ -1,7 +1,20 @@
 // Every statement Thaw sends to Snowflake, built for a representative table holding every type
 // (and one without a partition column, and without a snapshot). test/unit/sqlGolden.test.ts keeps
 // test/golden/source-sql/*.sql equal to these; the emulator's tests run the same files.
-import { chunkStatement, columnsStatement, integerRangesStatement, planStatement, sourceTimeStatement, tableRowCountStatement, type SourceTable, type Statement } from '../../src/engine/source/sql';
+import {
+  chunkStatement,
+  columnsStatement,
+  integerRangesStatement,
+  nullCountsStatement,
+  planStatement,
+  sourceTimeStatement,
+  tableNamesStatement,
+  tableRowCountStatement,
+  watermarkStatement,
+  type SourceTable,
+  type Statement,
+} from '../../src/engine/source/sql';
+import { sourceChecksumStatement } from '../../src/engine/verify/checksumSql';
 import { createStageStatement, presignedUrlsStatement, probeQuery, removeStatement, unloadStatement } from '../../src/engine/source/unload/stageSql';
 import type { SourceColumn, SnowflakeType } from '../../src/engine/types/model';
 
@@ -65,6 +78,24 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
     ],
   }),
   '05-plan-replan-no-partition': planStatement(EVERY_TYPE_TABLE, { split: ID, batchSize: 250, only: [{ partitionIsNull: false, partitionValue: null, splitFrom: '1500' }] }),
+  '05-plan-incremental': planStatement(EVERY_TYPE_TABLE, {
+    partition: VISIT_DATE,
+    split: ID,
+    batchSize: 500,
+    snapshot: SNAPSHOT,
+    since: { column: CREATED_AT, from: '2024-01-02 00:00:00.000000' },
+  }),
+  '05-plan-repair-partitions': planStatement(EVERY_TYPE_TABLE, {
+    partition: VISIT_DATE,
+    split: ID,
+    batchSize: 500,
+    snapshot: SNAPSHOT,
+    only: [
+      { partitionIsNull: false, partitionValue: '2024-01-02', splitFrom: null },
+      { partitionIsNull: true, partitionValue: null, splitFrom: null },
+    ],
+    withNullSplits: true,
+  }),
   '06-chunk-first': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitHigh: '1500' },
   }),
@@ -85,6 +116,15 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '06-chunk-text-partition-timestamp-split': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: NAME, split: CREATED_AT, range: { ...range, partitionValue: "it's", splitLow: '2024-01-02 03:04:05.123456789', splitHigh: '2024-01-03 00:00:00.000000000' },
   }),
+  '06-chunk-incremental': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
+    partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-02-02' },
+    since: { column: CREATED_AT, from: '2024-01-02 03:04:05.123456789' },
+  }),
+  '07-watermark': watermarkStatement(EVERY_TYPE_TABLE, CREATED_AT, SNAPSHOT),
+  '08-verify-checksum': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, VISIT_DATE),
+  '08-verify-checksum-no-partition': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, undefined),
+  '09-table-names': tableNamesStatement(EVERY_TYPE_TABLE),
+  '10-null-counts': nullCountsStatement(EVERY_TYPE_TABLE, [ID, VISIT_DATE], SNAPSHOT),
   // The unload path (source/unload/stageSql.ts): a stage statement cannot be parsed as a SELECT;
   // test/unit/sqlGolden.test.ts checks their form and the SELECT inside them.
   '20-stage-create': createStageStatement(STAGE),

@@ -19,6 +19,10 @@ export interface TableSpec {
   column_types?: Record<string, string>;
   on_nul_character?: 'error' | 'strip';
   insert_only_mode?: boolean;
+  source_watermark?: string;
+  target_watermark?: string;
+  watermark_lookback_seconds?: number;
+  on_schema_change?: 'fail' | 'add_columns';
 }
 
 export interface Fixture {

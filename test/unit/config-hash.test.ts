@@ -100,7 +100,7 @@ describe('config hash', () => {
     ['primary_key', (c) => (c.tables[1].primary_key = ['ID']), /^table analytics_dev2\.dimvisit: primary_key \[\] → \["ID"\]$/],
     ['column_types', (c) => (c.tables[0].column_types = { SCORE: 'numeric(10,2)' }), /column_types \{"SCORE":"double precision"\} → \{"SCORE":"numeric\(10,2\)"\}/],
     ['insert_only_mode, through the top-level default', (c) => ((c.insert_only_mode = false), (c.tables[1].primary_key = ['ID'])), /insert_only_mode true → false/],
-    ['watermarks', (c) => Object.assign(c.tables[0], { source_watermark: 'UPDATED', target_watermark: 'updated' }), /source_watermark null → "UPDATED"/],
+    ['watermarks', (c) => Object.assign(c.tables[0], { insert_only_mode: false, source_watermark: 'UPDATED', target_watermark: 'updated' }), /source_watermark null → "UPDATED"/],
     ['source_schema', (c) => (c.tables[1].source_schema = 'STAGING'), /^table analytics_dev2\.dimvisit: source_schema "PUBLIC" → "STAGING"$/],
     ['source_table', (c) => (c.tables[1].source_table = 'DIMVISIT_V2'), /^table analytics_dev2\.dimvisit_v2 was added$/],
     ['target_table', (c) => (c.tables[1].target_table = 'dim_visit'), /^table analytics_dev2\.dimvisit was removed$/],

@@ -45,6 +45,9 @@ const CASES: Case[] = [
   { kind: 'upserts without a primary key', change: (c) => void Object.assign(c.tables[0], { insert_only_mode: false, primary_key: undefined }), path: 'tables[0].primary_key', message: /^is required because insert_only_mode is false/ },
   { kind: 'upserts by default without a primary key', change: (c) => void ((c.insert_only_mode = false), delete c.tables[0].primary_key), path: 'tables[0].primary_key', message: /because the top-level insert_only_mode is false/ },
   { kind: 'only one watermark', change: (c) => void (c.tables[0].source_watermark = 'UPDATED_AT'), path: 'tables[0].target_watermark', message: /give both watermarks or neither/ },
+  { kind: 'watermarks on an insert-only table', change: (c) => void Object.assign(c.tables[0], { source_watermark: 'UPDATED_AT', target_watermark: 'updated_at' }), path: 'tables[0].source_watermark', message: /needs "insert_only_mode": false/ },
+  { kind: 'unknown on_schema_change', change: (c) => void (c.on_schema_change = 'ignore'), path: 'on_schema_change', message: /"fail", "add_columns"/ },
+  { kind: 'negative look-back', change: (c) => void (c.tables[0].watermark_lookback_seconds = -5), path: 'tables[0].watermark_lookback_seconds', message: /0/ },
   { kind: 'bad ssl value', change: (c) => void (c.target.ssl = 'always'), path: 'target.ssl', message: /^must be one of "disable", "prefer", "require", "verify-full"$/ },
   { kind: 'bad status_schema identifier', change: (c) => void (c.status_schema = 'Migration-Status'), path: 'status_schema', message: /must be a PostgreSQL identifier/ },
   { kind: 'status_schema too long', change: (c) => void (c.status_schema = 'x'.repeat(64)), path: 'status_schema', message: /at most 63 characters/ },
@@ -179,6 +182,8 @@ describe('config: valid configs', () => {
       on_nul_character: 'error',
       source_watermark: null,
       target_watermark: null,
+      watermark_lookback_seconds: 0,
+      on_schema_change: 'fail',
       column_types: { SCORE: 'double precision' },
     });
   });
@@ -193,10 +198,12 @@ describe('config: valid configs', () => {
       target_schema: 'analytics_dev2',
       split_column: 'ID',
       truncate_onstart: false,
-      insert_only_mode: true,
+      insert_only_mode: false,
+      primary_key: ['ID'],
       on_nul_character: 'error',
       source_watermark: 'UPDATED_AT',
       target_watermark: 'updated_at',
+      watermark_lookback_seconds: 3600,
     });
     const [first, second] = load(c).config.tables;
     assert.deepEqual(
@@ -205,9 +212,10 @@ describe('config: valid configs', () => {
     );
     assert.deepEqual(
       [second!.source_schema, second!.target_table, second!.truncate_onstart, second!.insert_only_mode, second!.on_nul_character, second!.primary_key, second!.partition_column],
-      ['STAGING', 'dimvisit', false, true, 'error', [], null],
+      ['STAGING', 'dimvisit', false, false, 'error', ['ID'], null],
     );
-    assert.deepEqual([second!.source_watermark, second!.target_watermark], ['UPDATED_AT', 'updated_at']);
+    assert.deepEqual([second!.source_watermark, second!.target_watermark, second!.watermark_lookback_seconds], ['UPDATED_AT', 'updated_at', 3600]);
+    assert.deepEqual([first!.watermark_lookback_seconds, first!.on_schema_change], [0, 'fail']);
   });
 
   it('reads host, port and database out of a connection string', () => {

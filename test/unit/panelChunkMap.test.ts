@@ -34,26 +34,35 @@ describe('panel chunk map layout', () => {
     }
   });
 
-  it('gives each partition its own band, cells in split order, the heavy day wrapping onto more lines', () => {
+  it('keeps each partition contiguous in split order, packs small ones onto shared lines, gives the heavy day lines of its own', () => {
     const g = layoutChunkMap(layout, names, { width: 900, maxHeight: 600 });
-    const partitionBands = g.bands.filter((b) => b.kind === 'partition');
-    assert.equal(partitionBands.length, 200);
-    assert.equal(g.bands[0]!.kind, 'table');
-    for (const band of partitionBands) {
-      for (let k = 0; k < band.count; k++) {
-        const i = band.first + k;
-        assert.ok(g.y[i]! >= band.y && g.y[i]! < band.y + band.height, 'a cell outside its partition band');
-        if (k > 0) {
-          const prev = i - 1;
-          const later = g.y[i]! > g.y[prev]! || (g.y[i] === g.y[prev] && g.x[i]! > g.x[prev]!);
-          assert.ok(later, 'cells of a partition out of split order');
-        }
+    const segments = g.bands.flatMap((b) => b.segments);
+    assert.deepEqual(segments.map((s) => s.partition), [...Array(200).keys()], 'every partition once, in plan order');
+    for (const seg of segments) {
+      for (let k = 1; k < seg.count; k++) {
+        const i = seg.first + k;
+        const later = g.y[i]! > g.y[i - 1]! || (g.y[i] === g.y[i - 1] && g.x[i] === g.x[i - 1]! + g.pitch);
+        assert.ok(later, `cells of partition ${seg.partition} out of split order`);
       }
     }
-    const heavy = partitionBands[57]!;
-    assert.equal(heavy.count, 480);
-    assert.equal(heavy.label, '2025-02-27');
-    assert.ok(heavy.height > partitionBands[0]!.height, 'the heavy day takes more lines than a normal one');
+    const heavyBand = g.bands.find((b) => b.segments.some((s) => s.partition === 57))!;
+    assert.equal(heavyBand.segments.length, 1, 'the heavy day shares no line');
+    assert.equal(heavyBand.label, '2025-02-27');
+    assert.ok(heavyBand.height > g.pitch, 'the heavy day takes several lines');
+    const shared = g.bands.filter((b) => b.kind === 'partition' && b.segments.length > 1);
+    assert.ok(shared.length > 0, 'small days share lines');
+    for (const band of shared) {
+      const [a, b] = band.segments;
+      assert.equal(b!.column, a!.column + a!.count + 1, 'one free column between two days on a line');
+    }
+  });
+
+  it('packs one-chunk days side by side instead of one day per line', () => {
+    const days = layoutOf(chunkMap({ partitions: 200, perPartition: () => 1 }));
+    const g = layoutChunkMap(days, names, { width: 900, maxHeight: 600 });
+    assert.equal(g.pitch, 14);
+    assert.ok(g.bands.length < 10, `${g.bands.length} bands`);
+    assert.equal(chunkAt(g, g.x[150]! + 1, g.y[150]! + 1), 150);
   });
 
   it('picks the largest cells that fit the height, and scrolls only below the smallest', () => {
@@ -67,22 +76,26 @@ describe('panel chunk map layout', () => {
 
   it('hit-testing finds the chunk under every cell, and nothing between bands or in the label column', () => {
     const g = layoutChunkMap(layout, names, { width: 900, maxHeight: 600 });
-    for (let i = 0; i < layout.chunkIds.length; i += 7) {
+    for (let i = 0; i < layout.chunkIds.length; i++) {
       assert.equal(chunkAt(g, g.x[i]! + 1, g.y[i]! + 1), i);
     }
     assert.equal(chunkAt(g, 5, g.y[100]!), -1);
     assert.equal(chunkAt(g, g.labelWidth + 1, 1), -1, 'the table header is not a chunk');
-    const firstBand = g.bands[1]!;
-    const pastLastCell = g.labelWidth + (firstBand.count % g.columns) * g.pitch + 1;
-    assert.equal(chunkAt(g, pastLastCell, firstBand.y + firstBand.height - 1), -1, 'the empty rest of a band is not a chunk');
+    const shared = g.bands.find((b) => b.segments.length > 1)!;
+    const [first] = shared.segments;
+    const gapX = g.labelWidth + (first!.column + first!.count) * g.pitch + 1;
+    assert.equal(chunkAt(g, gapX, shared.y + 1), -1, 'the gap between two days is not a chunk');
+    const heavy = g.bands.find((b) => b.segments.some((s) => s.partition === 57))!;
+    const tail = heavy.segments[0]!.count % g.columns;
+    if (tail > 0) assert.equal(chunkAt(g, g.labelWidth + tail * g.pitch + 1, heavy.y + heavy.height - 1), -1, 'the empty rest of a block is not a chunk');
   });
 
   it('starts each table with a header band', () => {
     const two = layoutOf(chunkMap({ partitions: 2, perPartition: () => 5, tables: 2 }));
     const g = layoutChunkMap(two, names, { width: 600, maxHeight: 400 });
     assert.deepEqual(
-      g.bands.map((b) => `${b.kind}:${b.label}`),
-      ['table:FACT', 'partition:2025-01-01', 'partition:2025-01-02', 'table:DIM', 'partition:2025-01-01', 'partition:2025-01-02'],
+      g.bands.map((b) => `${b.kind}:${b.label}:${b.segments.length}`),
+      ['table:FACT:0', 'partition:2025-01-01:2', 'table:DIM:0', 'partition:2025-01-01:2'],
     );
   });
 });

@@ -13,8 +13,11 @@ export const MACROS: readonly string[] = [
   `CREATE OR REPLACE TEMP MACRO hex_decode_binary(x) AS unhex(x)`,
   `CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)`,
   `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN json(x) END`,
+  // Snowflake prints an integral FLOAT without a fraction (529, not DuckDB's 529.0).
   `CREATE OR REPLACE TEMP MACRO sf_to_varchar(x) AS
-     CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN' ELSE CAST(x AS VARCHAR) END`,
+     CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN'
+          WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(x AS VARCHAR), '\.0$', '')
+          ELSE CAST(x AS VARCHAR) END`,
   `CREATE OR REPLACE TEMP MACRO sf_to_json(x) AS
      CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END`,
   // TIMESTAMP_TZ values held as text: '2024-03-10 12:34:56.123456789 +05:30'
@@ -49,6 +52,16 @@ export const MACROS: readonly string[] = [
      CASE WHEN typeof(x) = 'VARCHAR'
           THEN CAST(CAST(sf_local(x) AS TIMESTAMP) - to_minutes(sf_tz_minutes(x)) AS TIMESTAMPTZ)
           ELSE TRY_CAST(x AS TIMESTAMPTZ) END`,
+  // CONVERT_TIMEZONE('UTC', tz_or_ltz): the UTC wall clock of the instant (what thaw verify
+  // renders). Other target zones are refused rather than answered wrongly.
+  `CREATE OR REPLACE TEMP MACRO sf_utc(x) AS
+     CASE WHEN typeof(x) = 'VARCHAR' THEN sf_local(x) - to_minutes(sf_tz_minutes(x))
+          ELSE CAST(timezone('UTC', TRY_CAST(x AS TIMESTAMPTZ)) AS TIMESTAMP) END`,
+  `CREATE OR REPLACE TEMP MACRO convert_timezone(zone, x) AS
+     CASE WHEN upper(zone) IN ('UTC', 'ETC/UTC') THEN sf_utc(x)
+          ELSE error('the emulator supports CONVERT_TIMEZONE(''UTC'', <timestamp>) only') END`,
+  // MD5_NUMBER_UPPER64: the first 64 bits of the MD5 digest (big-endian), unsigned.
+  `CREATE OR REPLACE TEMP MACRO md5_number_upper64(x) AS CAST('0x' || md5(x)[1:16] AS UBIGINT)`,
   // Wire encodings (snowflake-wire-protocol.md): epoch seconds with a 9-digit fraction, sign first.
   `CREATE OR REPLACE TEMP MACRO sf_wire_ns(ns) AS
      (CASE WHEN ns < 0 THEN '-' ELSE '' END) || CAST(abs(CAST(ns AS HUGEINT)) // 1000000000 AS VARCHAR)

@@ -1,5 +1,6 @@
 // status, stop, abandon, tune: quick operations on the status tables, run in the CLI's own
 // process (no worker, no Snowflake connection unless tune re-plans with a new batch size).
+import { percentDone } from '../../protocol/progress';
 import { abandon, requestStop, runStatus, tuneRun, type RunStatusReport } from '../control';
 import { errorMessage } from '../errors';
 import { EXIT_OK } from '../exitCodes';
@@ -7,6 +8,7 @@ import { startupExitCode } from '../exitCodes';
 import { openSession } from '../session';
 import { tableNotes } from '../run/tableNotes';
 import { formatCount, formatDuration } from './progressView';
+import { describeWatermark, runWatermarks } from '../incremental/watermark';
 
 export interface ControlOptions {
   config: string;
@@ -21,15 +23,23 @@ type ControlKind = 'status' | 'stop' | 'abandon' | 'tune';
 function printStatus(r: RunStatusReport): void {
   const w = (line = '') => process.stdout.write(`${line}\n`);
   const p = r.progress;
-  const pct = p.rowsTotal > 0 ? ((100 * p.rowsLoaded) / p.rowsTotal).toFixed(1) : '100.0';
+  // The one rate and percent (protocol/progress), from the status tables: the same numbers the
+  // progress bar, the tree and the panel show.
+  const span = Math.round(Math.min(p.rate.windowSeconds, p.rate.runningSeconds));
+  const rate = r.run.status === 'in_progress' ? `${formatCount(p.rowsPerSecond)} rows/s over the last ${span} s` : 'not running';
   w(`run ${r.run.runId}: ${r.run.status}${r.run.stopRequested && r.run.status === 'in_progress' ? ' (stopping)' : ''}${r.run.error ? ` — ${r.run.error}` : ''}`);
-  w(`  ${formatCount(p.rowsLoaded)} of ${formatCount(p.rowsTotal)} rows (${pct}%), ${formatCount(p.rowsPerSecond)} rows/s over the last minute`);
+  w(`  ${formatCount(p.rowsLoaded)} of ${formatCount(p.rowsTotal)} rows (${percentDone(p.rowsLoaded, p.rowsTotal).toFixed(1)}%), ${rate}`);
   w(`  chunks: ${p.chunks.completed} completed, ${p.chunks.in_progress} in progress, ${p.chunks.pending} pending (${p.chunksWaiting} waiting to retry), ${p.chunks.failed} failed of ${p.chunksTotal}`);
   w(`  threads ${r.run.parallelThreads}, batch size ${r.run.batchSize}${r.run.snapshotAt ? `, snapshot ${r.run.snapshotAt.toISOString()}` : ''}`);
-  if (p.rowsPerSecond > 0 && p.rowsLoaded < p.rowsTotal) w(`  ETA ${formatDuration((p.rowsTotal - p.rowsLoaded) / p.rowsPerSecond)}`);
+  // No ETA for a run nobody is executing (etaSeconds is null then).
+  if (p.etaSeconds !== null && p.rowsLoaded < p.rowsTotal) w(`  ETA ${formatDuration(p.etaSeconds)}`);
   w();
   for (const t of r.tables) {
-    w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${t.error ? ` — ${t.error}` : ''}`);
+    const emptied = t.truncatedAt ? `, emptied by truncate_onstart (${formatCount(t.truncatedRows ?? 0)} rows removed)` : '';
+    w(`  ${t.sourceTable} -> ${t.targetSchema}.${t.targetTable}: ${t.status}, ${t.completedChunks}/${t.totalChunks} chunks, ${formatCount(t.rowsLoaded)}/${formatCount(t.totalRows)} rows${emptied}${t.error ? ` — ${t.error}` : ''}`);
+    if (t.finalizeError) w(`    ! no primary key: ${t.finalizeError} (thaw resume tries again)`);
+    const watermark = runWatermarks(r.run.options)[`${t.targetSchema}.${t.targetTable}`];
+    if (watermark) w(`    ${describeWatermark(watermark)}`);
     for (const note of tableNotes(t)) w(`    ! ${note}`);
   }
   if (r.failedChunks.length > 0) {

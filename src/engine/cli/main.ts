@@ -4,9 +4,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { Requests } from '../../protocol/engine';
 import { EXIT_NOT_STARTED } from '../exitCodes';
 import { registerEmulatorCommand } from '../../emulator/cli';
-import { askWorker, driveRun, reportFailure } from './runCommand';
+import { askWorker, DEFAULT_CONFIG, driveRun, reportFailure } from './runCommand';
 import { printPlan } from './printPlan';
 import { runControlCommand } from './controlCommands';
+import { runVerifyCommand } from './verifyCommand';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -23,7 +24,7 @@ const program = new Command()
     process.exit(err.exitCode === 0 ? 0 : EXIT_NOT_STARTED);
   });
 
-const configOption = () => new Option('--config <path>', 'the migration config').default('./config.json');
+const configOption = () => new Option('--config <path>', 'the migration config').default(DEFAULT_CONFIG);
 const runOption = () => new Option('--run <id>', 'the run (default: the newest unfinished run of this config)');
 const jsonOption = () => new Option('--json', 'print events as JSON lines');
 
@@ -106,6 +107,17 @@ program
   .addOption(jsonOption())
   .action(async (o: { config: string; run?: string; threads?: number; batchSize?: number; json?: boolean }) => {
     process.exitCode = await runControlCommand('tune', o);
+  });
+
+program
+  .command('verify')
+  .description('compare source and target per partition (row counts and checksums); exit 0 only when equal')
+  .addOption(configOption())
+  .option('--table <name>', 'one table (source or target name)')
+  .option('--repair', 'reload the partitions that differ, then verify again')
+  .addOption(jsonOption())
+  .action(async (o: { config: string; table?: string; repair?: boolean; json?: boolean }) => {
+    process.exitCode = await runVerifyCommand(o);
   });
 
 registerEmulatorCommand(program);

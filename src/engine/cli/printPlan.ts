@@ -1,5 +1,6 @@
 import type { PlanReport } from '../../protocol/engine';
 import { formatCount, formatDuration } from './progressView';
+import { describeWatermark } from '../incremental/watermark';
 
 /** `thaw plan` for people: per table its chunks and rows, then every column decision. */
 export function printPlan(plan: PlanReport, out: NodeJS.WritableStream = process.stdout): void {
@@ -9,6 +10,7 @@ export function printPlan(plan: PlanReport, out: NodeJS.WritableStream = process
   w();
   for (const t of plan.tables) {
     w(`${t.sourceTable} -> ${t.target}${t.targetExists ? '' : ' (will be created)'}`);
+    if (t.watermark) w(`  ${describeWatermark(t.watermark)}`);
     w(`  ${formatCount(t.rows)} rows in ${t.chunks} chunks (largest ${formatCount(t.largestChunkRows)} rows; ${t.nullPartitionChunks} for NULL partition values, ${t.nullSplitChunks} for NULL split values)`);
     const width = Math.max(...t.columns.map((c) => c.source.length));
     for (const c of t.columns) {

@@ -6,6 +6,9 @@ import { EXIT_NOT_STARTED, EXIT_OK, EXIT_UNFINISHED } from '../exitCodes';
 import { describeWorkerExit, EngineClient, EngineRequestError, type WorkerExit } from '../worker/client';
 import { createProgressView, type ProgressView } from './progressView';
 
+/** What `--config` means when it is not given. */
+export const DEFAULT_CONFIG = './config.json';
+
 export interface OutputOptions {
   json: boolean;
 }
@@ -44,8 +47,10 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
   const view = out.json ? undefined : createProgressView();
   const client = startWorker(view);
   let finished: RunFinished | undefined;
+  let runId: string | undefined;
 
   client.on(Events.runStarted, (e) => {
+    runId = e.runId;
     if (out.json) printJson(Events.runStarted.event, e);
     else process.stdout.write(`run ${e.runId} ${e.resumed ? 'resumed' : 'started'}: ${e.tables} table(s), ${e.chunks} chunks, ${e.rows} rows\n`);
   });
@@ -72,8 +77,9 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
     else {
       // The rate is of the rows this invocation loaded: a resume's earlier rows took no time here.
       const rate = Math.round(e.rowsLoadedHere / Math.max(e.seconds, 0.001));
+      const run = e.rowsLoadedHere === e.rowsLoaded ? '' : `; ${e.rowsLoaded} of ${e.rowsTotal} rows of the run loaded`;
       process.stdout.write(
-        `run ${e.runId} ${e.status}: ${e.rowsLoaded} rows in ${e.seconds.toFixed(1)} s (${rate} rows/s), ${e.failedChunks} failed chunk(s), peak worker RSS ${e.peakRssMb} MB${e.error ? ` — ${e.error}` : ''}\n`,
+        `run ${e.runId} ${e.status}: ${e.rowsLoadedHere} rows in ${e.seconds.toFixed(1)} s (${rate} rows/s${run}), ${e.failedChunks} failed chunk(s), peak worker RSS ${e.peakRssMb} MB${e.error ? ` — ${e.error}` : ''}\n`,
       );
     }
   });
@@ -106,15 +112,31 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
   } catch (err) {
     view?.stop();
     client.shutdown();
-    return { exitCode: reportFailure(err, out) };
+    const exitCode = reportFailure(err, out);
+    const failedRun = runId ?? (err instanceof EngineRequestError ? err.wire.context?.runId : undefined);
+    if (exitCode === EXIT_UNFINISHED && failedRun !== undefined) printResumeHint(String(failedRun), params.configPath);
+    return { exitCode };
   } finally {
     process.off('SIGINT', onSigint);
   }
   if (!finished) {
     process.stderr.write(`${describeWorkerExit(exit, 'the run finished')}\n`);
+    if (runId) printResumeHint(runId, params.configPath);
     return { exitCode: EXIT_UNFINISHED };
   }
+  if (finished.status !== 'completed' && finished.status !== 'in_progress') printResumeHint(finished.runId, params.configPath);
   return { exitCode: finished.status === 'completed' ? EXIT_OK : EXIT_UNFINISHED, finished };
+}
+
+/** The command that continues a run this command left unfinished (on stderr: --json keeps stdout for events). */
+function printResumeHint(runId: string, configPath: string): void {
+  const config = configPath === DEFAULT_CONFIG ? '' : ` --config ${shellWord(configPath)}`;
+  process.stderr.write(`continue it with: thaw resume --run ${runId}${config}\n`);
+}
+
+/** A path as one shell word: quoted when it holds anything a shell would split or expand. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Runs a request that answers once (plan) in a worker, then lets the worker go. */

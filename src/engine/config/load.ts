@@ -16,6 +16,8 @@ export interface ParseConfigOptions {
   file?: string;
   /** Where `${env:NAME}` references are looked up; process.env by default. */
   env?: Env;
+  /** false: the source's secrets are not needed (see ResolveOptions.sourceSecrets). */
+  sourceSecrets?: boolean;
 }
 
 const IN_MEMORY = '<config>';
@@ -30,7 +32,7 @@ export interface LoadedConfig {
   identity: ConfigIdentity;
 }
 
-export async function loadConfig(path: string, options: { env?: Env } = {}): Promise<LoadedConfig> {
+export async function loadConfig(path: string, options: Omit<ParseConfigOptions, 'file'> = {}): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -39,7 +41,7 @@ export async function loadConfig(path: string, options: { env?: Env } = {}): Pro
     const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(err)})`;
     throw new ConfigError(path, [{ path: '', message }]);
   }
-  return parseConfig(text, { file: path, env: options.env });
+  return parseConfig(text, { ...options, file: path });
 }
 
 /** Parses config text (or an already-parsed JSON value) and resolves its secrets; throws ConfigError. */
@@ -50,6 +52,7 @@ export function parseConfig(json: string | unknown, options: ParseConfigOptions 
   const resolved = resolveConfig(checked.config, {
     env: options.env ?? process.env,
     baseDir: options.file ? dirname(resolvePath(options.file)) : process.cwd(),
+    sourceSecrets: options.sourceSecrets,
   });
   if (!resolved.ok) throw new ConfigError(file, resolved.issues);
   const identity = configIdentity(resolved.config);

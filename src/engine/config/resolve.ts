@@ -3,7 +3,7 @@
 
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigIssue } from '../errors';
-import type { ExtractMode, NulPolicy, SslMode, ThawConfig } from './schema';
+import type { ExtractMode, NulPolicy, SchemaChangePolicy, SslMode, ThawConfig } from './schema';
 import { referencedVariable, Secret } from './secret';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -48,6 +48,8 @@ export interface ResolvedTable {
   on_nul_character: NulPolicy;
   source_watermark: string | null;
   target_watermark: string | null;
+  watermark_lookback_seconds: number;
+  on_schema_change: SchemaChangePolicy;
   column_types: Record<string, string>;
 }
 
@@ -74,21 +76,28 @@ export interface ResolveOptions {
   env: Env;
   /** Directory that a relative private_key_path is relative to. */
   baseDir: string;
+  /**
+   * false: the command opens no Snowflake connection (status, stop, abandon, tune --threads), so a
+   * source secret missing from the environment is no problem: an operator with database access
+   * alone can act on a run. Such a config's source secrets reveal ''.
+   */
+  sourceSecrets?: boolean;
 }
 
 export type Resolved = { ok: true; config: ResolvedConfig } | { ok: false; issues: ConfigIssue[] };
 
 export function resolveConfig(config: ThawConfig, options: ResolveOptions): Resolved {
   const issues: ConfigIssue[] = [];
-  const secret = (reference: string, path: string): Secret => {
+  const secret = (reference: string, path: string, required = true): Secret => {
     // The schema has already checked the shape of the reference.
     const variable = referencedVariable(reference) ?? '';
     const value = options.env[variable];
-    if (value === undefined || value === '') issues.push({ path, message: `environment variable ${variable} is not set (or is empty)` });
+    if (required && (value === undefined || value === '')) issues.push({ path, message: `environment variable ${variable} is not set (or is empty)` });
     return new Secret(value ?? '', variable);
   };
+  const sourceSecret = (reference: string, path: string) => secret(reference, path, options.sourceSecrets ?? true);
 
-  const source = resolveSource(config, secret, options.baseDir);
+  const source = resolveSource(config, sourceSecret, options.baseDir);
   const target = resolveTarget(config, secret, issues);
   const tables = config.tables.map((t): ResolvedTable => {
     const target_table = t.target_table ?? t.source_table.toLowerCase();
@@ -106,6 +115,8 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       on_nul_character: t.on_nul_character ?? config.on_nul_character,
       source_watermark: t.source_watermark ?? null,
       target_watermark: t.target_watermark ?? null,
+      watermark_lookback_seconds: t.watermark_lookback_seconds ?? config.watermark_lookback_seconds,
+      on_schema_change: t.on_schema_change ?? config.on_schema_change,
       column_types: { ...t.column_types },
     };
   });

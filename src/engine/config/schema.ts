@@ -30,6 +30,7 @@ const pgIdentifier = z
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const;
 export const NUL_POLICIES = ['error', 'strip'] as const;
 export const EXTRACT_MODES = ['auto', 'unload', 'query'] as const;
+export const SCHEMA_CHANGE_POLICIES = ['fail', 'add_columns'] as const;
 
 const nulPolicy = z.enum(NUL_POLICIES);
 const nulPolicyHelp =
@@ -124,6 +125,13 @@ export const targetSchema = z
     ],
   });
 
+const schemaChange = z.enum(SCHEMA_CHANGE_POLICIES);
+const schemaChangeHelp =
+  'What a run does when the source has a column the existing target table lacks: `fail` stops before any data moves, naming the column; `add_columns` adds it with the mapped type. A column gone from the source, or a type the target cannot take, always stops the run.';
+const lookback = z.number().min(0).max(31_536_000);
+const lookbackHelp =
+  'Incremental loads re-read source rows whose source_watermark is at most this many seconds before MAX(target_watermark) in the target, so rows that arrive late are not missed.';
+
 const watermarkHelp =
   'Column compared to load only changed rows (incremental loads); null for full loads. source_watermark and target_watermark are set together or not at all.';
 
@@ -148,6 +156,8 @@ export const tableSchema = z
     on_nul_character: nulPolicy.optional().meta({ title: 'On NUL character', description: `${nulPolicyHelp} Overrides the top-level on_nul_character.` }),
     source_watermark: text().nullable().optional().meta({ title: 'Source watermark', description: watermarkHelp }),
     target_watermark: text().nullable().optional().meta({ title: 'Target watermark', description: watermarkHelp }),
+    watermark_lookback_seconds: lookback.optional().meta({ title: 'Watermark look-back (s)', description: `${lookbackHelp} Overrides the top-level watermark_lookback_seconds.` }),
+    on_schema_change: schemaChange.optional().meta({ title: 'On schema change', description: `${schemaChangeHelp} Overrides the top-level on_schema_change.` }),
     column_types: z
       .record(text(), z.string().regex(PG_TYPE_NAME, PG_TYPE_NAME_HELP))
       .optional()
@@ -250,6 +260,8 @@ export const configSchema = z
       .boolean()
       .default(true)
       .meta({ title: 'Insert-only mode', description: 'Default for tables: true loads with plain COPY; false upserts on primary_key.' }),
+    watermark_lookback_seconds: lookback.default(0).meta({ title: 'Watermark look-back (s)', description: lookbackHelp }),
+    on_schema_change: schemaChange.default('fail').meta({ title: 'On schema change', description: schemaChangeHelp }),
     tables: z
       .array(tableSchema)
       .min(1, 'must list at least one table')
@@ -269,6 +281,13 @@ export const configSchema = z
         const why = table.insert_only_mode === undefined ? 'the top-level insert_only_mode is false' : 'insert_only_mode is false';
         ctx.addIssue({ code: 'custom', path: ['tables', i, 'primary_key'], message: `is required because ${why} (upserts match rows on the primary key)` });
       }
+      if (table.source_watermark != null && (table.insert_only_mode ?? config.insert_only_mode)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tables', i, 'source_watermark'],
+          message: 'needs "insert_only_mode": false: an incremental load re-reads rows inside the look-back window and must upsert them on primary_key, not append them twice',
+        });
+      }
     });
   })
   .meta({
@@ -286,3 +305,4 @@ export type TableConfig = z.output<typeof tableSchema>;
 export type SslMode = (typeof SSL_MODES)[number];
 export type NulPolicy = (typeof NUL_POLICIES)[number];
 export type ExtractMode = (typeof EXTRACT_MODES)[number];
+export type SchemaChangePolicy = (typeof SCHEMA_CHANGE_POLICIES)[number];

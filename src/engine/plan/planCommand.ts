@@ -19,6 +19,7 @@ async function tableReport(session: Session, t: PlannedTable, tableOrdinal: numb
     nullPartitionChunks: t.chunks.filter((c) => c.partitionIsNull).length,
     nullSplitChunks: t.chunks.filter((c) => c.splitIsNull).length,
     targetExists: await tableExists(session.pool, t.config.target_schema, t.config.target_table),
+    ...(t.watermark ? { watermark: t.watermark } : {}),
     columns: t.mappings.map((m) => ({
       source: m.source.name,
       sourceType: m.source.type === 'NUMBER' ? `NUMBER(${m.source.precision},${m.source.scale})` : m.source.type,

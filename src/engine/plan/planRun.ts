@@ -3,13 +3,14 @@
 // one pinned source time so the counts stay exact however long the load takes.
 import pLimit from 'p-limit';
 import type { ResolvedTable } from '../config';
-import { DefinitionError } from '../errors';
+import { planWatermark, type TableWatermark } from '../incremental/watermark';
 import {
   findColumn,
   planChunks,
   readColumns,
   readIntegerRanges,
   readSourceTime,
+  type PlanPart,
   type Snapshot,
   type SourceTable,
 } from '../source';
@@ -17,6 +18,7 @@ import { mapColumns, needsIntegerRange } from '../types';
 import type { ChunkRange, ColumnMapping } from '../types/model';
 import type { Session } from '../session';
 import { sourceTableOf } from '../run/runTables';
+import { checkColumnTypes, checkKeyNulls } from './preflight';
 
 export interface PlannedTable {
   ordinal: number;
@@ -25,6 +27,8 @@ export interface PlannedTable {
   mappings: ColumnMapping[];
   chunks: ChunkRange[];
   totalRows: number;
+  /** Incremental tables (source_watermark set): which rows this run reads, and how far it gets. */
+  watermark?: TableWatermark;
 }
 
 export interface PlannedRun {
@@ -32,40 +36,53 @@ export interface PlannedRun {
   tables: PlannedTable[];
 }
 
-async function planTable(session: Session, table: ResolvedTable, ordinal: number, batchSize: number, snapshot: Snapshot | undefined): Promise<PlannedTable> {
+/**
+ * Plans one table. `only`: just these parts, NULL split values included, whatever the
+ * watermarks (a repair reloads whole partitions).
+ */
+export async function planTable(
+  session: Session,
+  table: ResolvedTable,
+  ordinal: number,
+  batchSize: number,
+  snapshot: Snapshot | undefined,
+  only?: readonly PlanPart[],
+): Promise<PlannedTable> {
   const { source, config } = session;
   const sourceTable = sourceTableOf(config.source.database, table);
   const columns = await readColumns(source, sourceTable);
   const split = findColumn(columns, table.split_column, 'split_column', sourceTable);
   const partition = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
   for (const key of table.primary_key) findColumn(columns, key, 'primary_key', sourceTable);
+  const target = { schema: table.target_schema, table: table.target_table };
+  await checkKeyNulls(session, { index: ordinal, sourceTable, target, primaryKey: table.primary_key, columns }, snapshot);
 
   const measured = columns.filter(needsIntegerRange);
   const integerRanges = measured.length > 0 ? await readIntegerRanges(source, sourceTable, measured, snapshot) : new Map();
   const mappings = mapColumns(columns, { integerRanges, overrides: table.column_types, overridesPath: `tables[${ordinal}].column_types` });
-  const chunks = await planChunks(source, sourceTable, { partition, split, batchSize, snapshot });
-  return { ordinal, config: table, sourceTable, mappings, chunks, totalRows: chunks.reduce((n, c) => n + c.rows, 0) };
-}
-
-/**
- * Incremental loads (UPSERT on the primary key, watermarks) are accepted by the config schema
- * but not built yet: refuse them rather than silently doing a plain COPY load.
- */
-function refuseIncremental(tables: readonly ResolvedTable[]): void {
-  tables.forEach((t, i) => {
-    const key = !t.insert_only_mode ? 'insert_only_mode' : t.source_watermark !== null ? 'source_watermark' : null;
-    if (key) {
-      throw new DefinitionError(
-        `${t.name}: incremental loads (insert_only_mode false, source/target watermarks) are not supported by this version of Thaw yet; use a full load (insert_only_mode true, no watermarks)`,
-        { table: t.name, path: `tables[${i}].${key}` },
-      );
-    }
+  const incremental = table.source_watermark && !only ? await planWatermark(session.pool, source, table, sourceTable, columns, snapshot) : undefined;
+  const chunks = await planChunks(source, sourceTable, {
+    partition,
+    split,
+    batchSize,
+    snapshot,
+    since: incremental?.since,
+    ...(only ? { only, withNullSplits: true } : {}),
   });
+  return {
+    ordinal,
+    config: table,
+    sourceTable,
+    mappings,
+    chunks,
+    totalRows: chunks.reduce((n, c) => n + c.rows, 0),
+    ...(incremental ? { watermark: incremental.watermark } : {}),
+  };
 }
 
 export async function planRun(session: Session, batchSize = session.config.batch_size): Promise<PlannedRun> {
   const { config, source } = session;
-  refuseIncremental(config.tables);
+  await checkColumnTypes(session);
   const snapshot = config.consistent_snapshot ? await readSourceTime(source) : undefined;
   // Tables are planned side by side, a few at a time: each is one heavy aggregate in Snowflake.
   const limit = pLimit(Math.min(4, config.parallel_threads));

@@ -68,6 +68,7 @@ export async function replanUnclaimedChunks(session: Session, run: RunRecord, ba
         split: table.split,
         batchSize,
         snapshot: prepared.snapshot,
+        since: table.since,
         only: tails.map((t) => t.part),
       });
       const replaced = await withClient(session, (client) =>

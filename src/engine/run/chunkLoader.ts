@@ -5,7 +5,7 @@
 import { Events } from '../../protocol/engine';
 import { errorMessage } from '../errors';
 import type { Snapshot } from '../source';
-import { markTableFinalized, type ChunkFailure, type ChunkRecord } from '../state';
+import { markTableFinalized, markTableFinalizeFailed, type ChunkFailure, type ChunkRecord } from '../state';
 import { addPrimaryKeyAndAnalyze } from '../target';
 import { recordFailure, runChunkTask, type ChunkOutcome } from './chunkTask';
 import type { ExtractPath } from './extractPath';
@@ -21,6 +21,8 @@ export class ChunkLoader {
   rowsLoadedHere = 0;
   /** How chunks leave Snowflake, chosen once when the worker starts (extractPath). */
   extract: ExtractPath = { kind: 'query' };
+  /** Tables this worker tried to finalize in this invocation. */
+  private readonly finalizeTried = new Set<number>();
 
   constructor(
     private readonly ctx: RunContext,
@@ -67,16 +69,23 @@ export class ChunkLoader {
     }
   }
 
-  /** Adds the primary key and analyzes a table Thaw created, once all its rows are in. */
+  /**
+   * Adds the primary key and analyzes a table Thaw created, once all its rows are in; once per
+   * invocation (a resume tries again).
+   */
   async finalize(table: RunTable): Promise<void> {
+    if (this.finalizeTried.has(table.ordinal)) return;
+    this.finalizeTried.add(table.ordinal);
     const { pool, statusSchema } = this.ctx.session;
     try {
       await addPrimaryKeyAndAnalyze(pool, table.target.schema, table.target.table, table.primaryKey);
       await markTableFinalized(pool, statusSchema, this.ctx.runId, table.ordinal);
     } catch (err) {
-      // The rows are all there; a key that cannot be added (NULLs, duplicates in the source) is
-      // reported, not a reason to call the load failed.
-      this.ctx.log('warn', `loaded, but: ${errorMessage(err)}`, { table: table.target.table, tableOrdinal: table.ordinal });
+      // The rows are all there, but a key that cannot be added (duplicates in the source) keeps
+      // the run from ending `completed`: finishRun reads this record.
+      const message = errorMessage(err);
+      await markTableFinalizeFailed(pool, statusSchema, this.ctx.runId, table.ordinal, message);
+      this.ctx.log('error', `all rows loaded, but ${message}`, { table: `${table.target.schema}.${table.target.table}`, tableOrdinal: table.ordinal });
     }
   }
 

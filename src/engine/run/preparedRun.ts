@@ -2,6 +2,13 @@
 import type { Snapshot } from '../source';
 import type { RunTable } from './runTables';
 
+/** A target table `truncate_onstart` emptied as the run started. */
+export interface Truncation {
+  /** `target_schema.target_table`. */
+  table: string;
+  rows: number;
+}
+
 export interface PreparedRun {
   runId: string;
   tables: Map<number, RunTable>;
@@ -9,4 +16,5 @@ export interface PreparedRun {
   chunks: number;
   rows: number;
   resumed: boolean;
+  truncated?: Truncation[];
 }

@@ -5,12 +5,25 @@ import { describeIdentityChanges, type ConfigIdentity } from '../config';
 import { RefusedError } from '../errors';
 import type { PreparedRun } from './preparedRun';
 import type { PgSession, Session } from '../session';
-import { findOpenRun, getChunk, getRun, getRunTables, listRuns, retryChunks, startRun, statusSchemaExists, type RequeuedChunk, type RunRecord } from '../state';
-import { loadRunTables } from './startRun';
+import {
+  findOpenRun,
+  getChunk,
+  getRun,
+  getRunTables,
+  listRuns,
+  markTableCreated,
+  retryChunks,
+  startRun,
+  statusSchemaExists,
+  type RequeuedChunk,
+  type RunRecord,
+} from '../state';
+import { createTargetTable, tableExists } from '../target';
+import { loadRunTables, recordRunFailure } from './startRun';
 
 export interface ResumeOptions {
   runId?: string;
-  requeue: { allFailed?: boolean; chunkId?: number; table?: string; tableOrdinal?: number };
+  requeue: { allFailed?: boolean; chunkId?: number; chunkIds?: number[]; table?: string; tableOrdinal?: number };
   queueOnly?: boolean;
 }
 
@@ -71,12 +84,37 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
   }
   const tableOrdinal = requeue.tableOrdinal ?? (requeue.table ? await tableOrdinalOf(session, run.runId, requeue.table) : undefined);
   const requeued =
-    requeue.allFailed || requeue.chunkId !== undefined || tableOrdinal !== undefined
-      ? await retryChunks(pool, statusSchema, { runId: run.runId, chunkId: requeue.chunkId, tableOrdinal })
+    requeue.allFailed || requeue.chunkId !== undefined || requeue.chunkIds !== undefined || tableOrdinal !== undefined
+      ? await retryChunks(pool, statusSchema, { runId: run.runId, chunkId: requeue.chunkId, chunkIds: requeue.chunkIds, tableOrdinal })
       : [];
   if (options.queueOnly) {
     return { runId: run.runId, tables: new Map(), snapshot: undefined, chunks: 0, rows: 0, resumed: true, requeued, queueOnly: true };
   }
   await startRun(pool, statusSchema, run.runId);
-  return { ...(await loadRunTables(session, run.runId)), resumed: true, requeued };
+  try {
+    await createMissingTargets(session, run.runId);
+    return { ...(await loadRunTables(session, run.runId)), resumed: true, requeued };
+  } catch (err) {
+    throw await recordRunFailure(session, run.runId, err);
+  }
+}
+
+/**
+ * Creates the target tables the run was to create but did not (its start failed before it got
+ * to them), as `thaw start` would have. Tables that exist are left as they are: resume never
+ * truncates.
+ */
+async function createMissingTargets(session: PgSession, runId: string): Promise<void> {
+  const { pool, statusSchema } = session;
+  for (const record of await getRunTables(pool, statusSchema, runId)) {
+    if (await tableExists(pool, record.targetSchema, record.targetTable)) continue;
+    if (record.completedChunks > 0) {
+      throw new RefusedError(
+        `target table ${record.targetSchema}.${record.targetTable} of run ${runId} is gone although ${record.completedChunks} chunk(s) were loaded into it; abandon the run and start a new one`,
+        { runId, table: `${record.targetSchema}.${record.targetTable}` },
+      );
+    }
+    await createTargetTable(pool, record.targetSchema, record.targetTable, record.columnMappings);
+    await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
+  }
 }

@@ -1,6 +1,8 @@
 // What the executor needs to know about each table of a run, rebuilt from the status tables (the
 // mappings the plan stored) and the config (whose table definitions the run's hash pins).
-import { findColumn, type SourceTable } from '../source';
+import { findColumn, type SourceTable, type WatermarkFilter } from '../source';
+import { sinceOf, type TableWatermark } from '../incremental/watermark';
+import type { UpsertKey } from '../target/upsertChunk';
 import type { ColumnMapping, SourceColumn } from '../types/model';
 import type { ResolvedTable } from '../config';
 
@@ -18,10 +20,19 @@ export interface RunTable {
   primaryKey: string[];
   createdTable: boolean;
   onNul: 'error' | 'strip';
+  /** insert_only_mode false: chunks are merged on the primary key, not appended. */
+  upsert?: UpsertKey;
+  /** An incremental run's watermark filter: its chunks read only these rows. */
+  since?: WatermarkFilter;
 }
 
 export function sourceTableOf(database: string, table: ResolvedTable): SourceTable {
   return { database, schema: table.source_schema, table: table.source_table };
+}
+
+/** The primary key's target column names. */
+export function targetKeyOf(table: ResolvedTable, mappings: readonly ColumnMapping[]): string[] {
+  return table.primary_key.map((name) => mappings.find((m) => m.source.name === name)?.targetName ?? name.toLowerCase());
 }
 
 export function buildRunTable(
@@ -30,12 +41,15 @@ export function buildRunTable(
   table: ResolvedTable,
   mappings: ColumnMapping[],
   createdTable: boolean,
+  watermark?: TableWatermark,
 ): RunTable {
   const columns = mappings.map((m) => m.source);
   const split = findColumn(columns, table.split_column, 'split_column', sourceTable);
   const partition = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
   const primaryKey = table.primary_key;
   const keyColumn = primaryKey[0] ? findColumn(columns, primaryKey[0], 'primary_key', sourceTable) : split;
+  const targetKey = targetKeyOf(table, mappings);
+  const since = sinceOf(watermark, columns, sourceTable);
   return {
     ordinal,
     sourceTable,
@@ -46,8 +60,10 @@ export function buildRunTable(
     partition,
     split,
     keyColumn,
-    primaryKey: primaryKey.map((name) => mappings.find((m) => m.source.name === name)?.targetName ?? name.toLowerCase()),
+    primaryKey: targetKey,
     createdTable,
     onNul: table.on_nul_character,
+    ...(table.insert_only_mode ? {} : { upsert: { key: targetKey, watermark: table.target_watermark } }),
+    ...(since ? { since } : {}),
   };
 }

@@ -4,14 +4,17 @@
 // Only then are the status tables, the run and the target tables written.
 import type { ResolvedTable } from '../config';
 import type { ColumnMapping } from '../types/model';
-import { RefusedError } from '../errors';
+import { errorMessage, RefusedError, RunFailedError } from '../errors';
 import { planRun, type PlannedRun } from '../plan/planRun';
-import type { PreparedRun } from './preparedRun';
-import { withClient, type Session } from '../session';
+import { checkColumnTypes, checkKeyNulls } from '../plan/preflight';
+import type { PreparedRun, Truncation } from './preparedRun';
+import { withClient, type PgSession, type Session } from '../session';
 import {
+  abandonRun,
   addTableWarnings,
   applyStatusSchema,
   createRun,
+  failRun,
   findOpenRun,
   findOtherWriters,
   getRun,
@@ -20,10 +23,14 @@ import {
   markTableTruncated,
   startRun,
   statusSchemaExists,
+  type RunRecord,
   type TableRecord,
 } from '../state';
-import { checkTargetColumns, createTargetTable, isTableEmpty, tableExists, truncateTable } from '../target';
-import { buildRunTable, sourceTableOf, type RunTable } from './runTables';
+import { addPrimaryKeyAndAnalyze, checkTargetColumns, createTargetTable, isTableEmpty, tableExists, truncateTable } from '../target';
+import { applyDrift, checkSchemaDrift, type Drift } from '../schemaDrift/checkDrift';
+import { runWatermarks, type TableWatermark } from '../incremental/watermark';
+import { requireUniqueKey } from '../incremental/uniqueKey';
+import { buildRunTable, sourceTableOf, targetKeyOf, type RunTable } from './runTables';
 import { snapshotOf, snapshotToDate } from './snapshot';
 
 interface TargetState {
@@ -46,7 +53,8 @@ async function checkTargets(session: Session, append: boolean, hasStatus: boolea
         );
       }
     }
-    if (!empty && !table.truncate_onstart && !append) {
+    // An upsert table (insert_only_mode false) is meant to be loaded again: rows are merged.
+    if (!empty && !table.truncate_onstart && !append && table.insert_only_mode) {
       throw new RefusedError(
         `target table ${table.name} already holds rows: set "truncate_onstart": true to empty it first, or pass --append to add to it`,
         { table: table.name },
@@ -55,6 +63,11 @@ async function checkTargets(session: Session, append: boolean, hasStatus: boolea
     states.set(table.name, { exists, empty });
   }
   return states;
+}
+
+/** The incremental tables' watermarks, by target table name, as the run's options record them. */
+function watermarksOf(plan: PlannedRun): Record<string, TableWatermark> {
+  return Object.fromEntries(plan.tables.flatMap((t) => (t.watermark ? [[t.config.name, t.watermark]] : [])));
 }
 
 /** Writes the plan as a `pending` run (creating the status tables if needed); returns its id. */
@@ -68,7 +81,7 @@ export async function storePlan(session: Session, plan: PlannedRun, options: { a
       snapshotAt: plan.snapshot ? snapshotToDate(plan.snapshot) : null,
       parallelThreads: config.parallel_threads,
       batchSize: config.batch_size,
-      options: { append: options.append, identity: session.loaded.identity },
+      options: { append: options.append, identity: session.loaded.identity, watermarks: watermarksOf(plan) },
       tables: plan.tables.map((t) => ({
         sourceTable: t.config.source_table,
         targetSchema: t.config.target_schema,
@@ -88,7 +101,13 @@ export async function storePlan(session: Session, plan: PlannedRun, options: { a
 export async function prepareNewRun(session: Session, options: { append: boolean }): Promise<PreparedRun> {
   const { pool, statusSchema, configHash } = session;
   const hasStatus = await statusSchemaExists(pool, statusSchema);
-  const open = hasStatus ? await findOpenRun(pool, statusSchema, configHash) : null;
+  let open = hasStatus ? await findOpenRun(pool, statusSchema, configHash) : null;
+  // A repair `thaw verify --repair` planned but never started (it died first) is not this plan.
+  if (open?.status === 'pending' && open.options.repair) {
+    const stale = open.runId;
+    await withClient(session, (client) => abandonRun(client, statusSchema, stale, 'an unstarted repair, replaced by a new run'));
+    open = null;
+  }
   if (open && open.status !== 'pending') {
     throw new RefusedError(
       `run ${open.runId} of this config is ${open.status}: continue it with "thaw resume" or close it with "thaw abandon --run ${open.runId}"`,
@@ -97,12 +116,16 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   }
   // A run that `thaw plan` stored and nobody started yet is started as planned.
   const targets = await checkTargets(session, options.append, hasStatus, open?.runId ?? '');
+  const drifts = new Map<string, Drift>();
   // Target columns whose type differs from the mapping, by table name: stored on the run's tables.
   const columnWarnings = new Map<string, string[]>();
   const checkColumns = async (tables: Array<{ target: ResolvedTable; mappings: ColumnMapping[] }>) => {
     for (const t of tables) {
       if (!targets.get(t.target.name)!.exists) continue;
-      const check = await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings);
+      drifts.set(t.target.name, await checkSchemaDrift(pool, hasStatus ? statusSchema : null, t.target, t.mappings));
+      if (!t.target.insert_only_mode) await requireUniqueKey(pool, t.target, targetKeyOf(t.target, t.mappings));
+      const added = new Set(drifts.get(t.target.name)!.add.map((m) => m.targetName));
+      const check = await checkTargetColumns(pool, t.target.target_schema, t.target.target_table, t.mappings.filter((m) => !added.has(m.targetName)));
       columnWarnings.set(t.target.name, check.warnings);
     }
   };
@@ -110,6 +133,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
   if (open) {
     runId = open.runId;
     const records = await getRunTables(pool, statusSchema, runId);
+    await checkStoredPlan(session, open, records);
     await checkColumns(records.map((r) => ({ target: configTableOf(session, r), mappings: r.columnMappings })));
   } else {
     const plan = await planRun(session);
@@ -117,20 +141,57 @@ export async function prepareNewRun(session: Session, options: { append: boolean
     runId = await storePlan(session, plan, options);
   }
   await startRun(pool, statusSchema, runId);
-
-  for (const record of await getRunTables(pool, statusSchema, runId)) {
-    const table = configTableOf(session, record);
-    const target = targets.get(table.name)!;
-    await addTableWarnings(pool, statusSchema, runId, record.tableOrdinal, columnWarnings.get(table.name) ?? []);
-    if (!target.exists) {
-      await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
-      await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
-    } else if (table.truncate_onstart && !target.empty) {
-      await truncateTable(pool, table.target_schema, table.target_table);
-      await markTableTruncated(pool, statusSchema, runId, record.tableOrdinal);
+  // From here on the run is written: a failure leaves it `failed` with its cause, for resume.
+  try {
+    const truncated: Truncation[] = [];
+    for (const record of await getRunTables(pool, statusSchema, runId)) {
+      const table = configTableOf(session, record);
+      const target = targets.get(table.name)!;
+      await addTableWarnings(pool, statusSchema, runId, record.tableOrdinal, columnWarnings.get(table.name) ?? []);
+      if (!target.exists) {
+        await createTargetTable(pool, table.target_schema, table.target_table, record.columnMappings);
+        // Upserts match rows with ON CONFLICT on the key: it must exist before the first chunk.
+        if (!table.insert_only_mode) await addPrimaryKeyAndAnalyze(pool, table.target_schema, table.target_table, targetKeyOf(table, record.columnMappings));
+        await markTableCreated(pool, statusSchema, runId, record.tableOrdinal);
+      } else if (table.truncate_onstart && !target.empty) {
+        const rows = await truncateTable(pool, table.target_schema, table.target_table);
+        await markTableTruncated(pool, statusSchema, runId, record.tableOrdinal, rows);
+        truncated.push({ table: table.name, rows });
+      }
+      const drift = drifts.get(table.name);
+      if (drift) await applyDrift(pool, table, drift);
     }
+    return { ...(await loadRunTables(session, runId)), resumed: false, truncated };
+  } catch (err) {
+    throw await recordRunFailure(session, runId, err);
   }
-  return { ...(await loadRunTables(session, runId)), resumed: false };
+}
+
+/** Records a run that was written and then could not go on as `failed` with the cause; returns the error to raise. */
+export async function recordRunFailure(session: PgSession, runId: string, err: unknown): Promise<RunFailedError> {
+  const cause = errorMessage(err);
+  await failRun(session.pool, session.statusSchema, runId, cause).catch(() => undefined);
+  return new RunFailedError(`run ${runId} failed: ${cause}`, { runId }, { cause: err });
+}
+
+/** A stored plan is checked again before it starts: the target or the source may have changed since. */
+async function checkStoredPlan(session: Session, run: RunRecord, records: TableRecord[]): Promise<void> {
+  await checkColumnTypes(session);
+  const snapshot = snapshotOf(run);
+  for (const record of records) {
+    const table = configTableOf(session, record);
+    await checkKeyNulls(
+      session,
+      {
+        index: session.config.tables.indexOf(table),
+        sourceTable: sourceTableOf(session.config.source.database, table),
+        target: { schema: table.target_schema, table: table.target_table },
+        primaryKey: table.primary_key,
+        columns: record.columnMappings.map((m) => m.source),
+      },
+      snapshot,
+    );
+  }
 }
 
 /** The config's definition of a run's table: matched by target, as the config hash pins them. */
@@ -146,12 +207,13 @@ export async function loadRunTables(session: Session, runId: string): Promise<Om
   const run = await getRun(pool, statusSchema, runId);
   if (!run) throw new RefusedError(`run ${runId} does not exist`, { runId });
   const records = await getRunTables(pool, statusSchema, runId);
+  const watermarks = runWatermarks(run.options);
   const tables = new Map<number, RunTable>();
   records.forEach((record) => {
     const table = configTableOf(session, record);
     tables.set(
       record.tableOrdinal,
-      buildRunTable(record.tableOrdinal, sourceTableOf(config.source.database, table), table, record.columnMappings, record.createdTable),
+      buildRunTable(record.tableOrdinal, sourceTableOf(config.source.database, table), table, record.columnMappings, record.createdTable, watermarks[table.name]),
     );
   });
   return {

@@ -7,7 +7,7 @@ import type { ChunkRange, SourceColumn } from '../types/model';
 import type { RowStream, SnowflakeSource } from './connection';
 import { describeTable } from './metadata';
 import { NulGuard, type NulPolicy } from './nulGuard';
-import { chunkStatement, type Snapshot, type SourceTable, type Statement } from './sql';
+import { chunkStatement, type Snapshot, type SourceTable, type Statement, type WatermarkFilter } from './sql';
 
 export type { NulPolicy } from './nulGuard';
 
@@ -19,6 +19,8 @@ export interface StreamChunkOptions {
   split: SourceColumn;
   range: ChunkRange;
   snapshot?: Snapshot;
+  /** An incremental load's watermark filter, as the chunk was planned. */
+  since?: WatermarkFilter;
   /** Default `error`. */
   onNul?: NulPolicy;
   /** The column whose value names a row in errors (the first primary-key column); default the split column. */
@@ -116,6 +118,7 @@ export function chunkQuery(options: StreamChunkOptions): Statement {
     range: options.range,
     ...(partition ? { partition } : {}),
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(options.since ? { since: options.since } : {}),
   });
 }
 

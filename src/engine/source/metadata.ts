@@ -6,7 +6,17 @@ import { SNOWFLAKE_TYPES, type SnowflakeType, type SourceColumn } from '../types
 import { BOUNDARY_TYPES, isBoundaryType } from '../types/render';
 import { didYouMean } from '../suggest';
 import type { SnowflakeSource } from './connection';
-import { columnsStatement, integerRangesStatement, snapshotFromSourceTime, sourceTimeStatement, tableRowCountStatement, type Snapshot, type SourceTable } from './sql';
+import {
+  columnsStatement,
+  integerRangesStatement,
+  nullCountsStatement,
+  snapshotFromSourceTime,
+  sourceTimeStatement,
+  tableNamesStatement,
+  tableRowCountStatement,
+  type Snapshot,
+  type SourceTable,
+} from './sql';
 
 export function describeTable(table: SourceTable): string {
   return `${table.database}.${table.schema}.${table.table}`;
@@ -62,10 +72,41 @@ export function parseColumnRow(row: ColumnRow, table: SourceTable): SourceColumn
 export async function readColumns(source: SnowflakeSource, table: SourceTable): Promise<SourceColumn[]> {
   const { sql, binds } = columnsStatement(table);
   const rows = await source.execute<ColumnRow>(sql, binds, { table: describeTable(table) });
-  if (rows.length === 0) {
-    throw new DefinitionError(`table ${describeTable(table)} does not exist in Snowflake, or the role cannot see it`, { table: describeTable(table) });
-  }
+  if (rows.length === 0) throw await missingTable(source, table);
   return rows.map((row) => parseColumnRow(row, table));
+}
+
+/** The error for a table Snowflake does not show: with the closest name the schema has (a lower-cased name, a typo). */
+async function missingTable(source: SnowflakeSource, table: SourceTable): Promise<DefinitionError> {
+  const names = await readTableNames(source, table);
+  const schema = `${table.database}.${table.schema}`;
+  const hint = names.length === 0 ? `; schema ${schema} has no table the role can see` : didYouMean(table.table, names);
+  return new DefinitionError(`source_table "${table.table}": ${describeTable(table)} does not exist in Snowflake, or the role cannot see it${hint}`, {
+    table: describeTable(table),
+    path: 'source_table',
+  });
+}
+
+/** The tables and views of the table's schema. */
+export async function readTableNames(source: SnowflakeSource, table: SourceTable): Promise<string[]> {
+  const { sql, binds } = tableNamesStatement(table);
+  const rows = await source.execute<{ TABLE_NAME: string }>(sql, binds, { table: describeTable(table) });
+  return rows.map((r) => r.TABLE_NAME);
+}
+
+/** NULLs in each given column at the snapshot, keyed by column name. */
+export async function readNullCounts(
+  source: SnowflakeSource,
+  table: SourceTable,
+  columns: readonly SourceColumn[],
+  snapshot?: Snapshot,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (columns.length === 0) return counts;
+  const { sql, binds } = nullCountsStatement(table, columns, snapshot);
+  const [row] = await source.execute<Record<string, unknown>>(sql, binds, { table: describeTable(table) });
+  columns.forEach((c, i) => counts.set(c.name, toCount(row?.[`NULLS_${i + 1}`] ?? 0, 'NULL count')));
+  return counts;
 }
 
 /** INFORMATION_SCHEMA's row count (approximate: the plan counts exactly). */
@@ -100,7 +141,7 @@ export async function readSourceTime(source: SnowflakeSource): Promise<Snapshot>
   return snapshotFromSourceTime(row.NOW);
 }
 
-export type ColumnRole = 'partition_column' | 'split_column' | 'primary_key';
+export type ColumnRole = 'partition_column' | 'split_column' | 'primary_key' | 'source_watermark';
 
 /** The configured column `name` among `columns`; an error naming the table and the setting when it is missing. */
 export function findColumn(columns: readonly SourceColumn[], name: string, role: ColumnRole, table: SourceTable): SourceColumn {

@@ -3,7 +3,7 @@ import { SourceError } from '../errors';
 import type { ChunkRange, SourceColumn } from '../types/model';
 import type { SnowflakeSource } from './connection';
 import { describeTable, requireBoundaryType, toCount } from './metadata';
-import { planStatement, type PlanPart, type Snapshot, type SourceTable } from './sql';
+import { planStatement, type PlanPart, type Snapshot, type SourceTable, type WatermarkFilter } from './sql';
 
 /** One row of statement 5, whichever shape (with or without a partition column) it came in. */
 export interface PlanRow {
@@ -94,6 +94,10 @@ export interface PlanChunksOptions {
   snapshot?: Snapshot;
   /** Plan only these parts (see PlanStatementOptions.only). */
   only?: readonly PlanPart[];
+  /** With `only`: their NULL split values too. */
+  withNullSplits?: boolean;
+  /** Only rows at or past an incremental load's watermark. */
+  since?: WatermarkFilter;
 }
 
 /** A part planned from a split value on starts there, not unbounded below. */
@@ -116,6 +120,8 @@ export async function planChunks(source: SnowflakeSource, table: SourceTable, op
     ...(partition ? { partition } : {}),
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
     ...(options.only ? { only: options.only } : {}),
+    ...(options.withNullSplits ? { withNullSplits: true } : {}),
+    ...(options.since ? { since: options.since } : {}),
   });
   const rows = await source.execute<Record<string, unknown>>(sql, binds, { table: describeTable(table) });
   const chunks = chunkRangesFromPlanRows(rows.map((row) => parsePlanRow(row, partition !== undefined)));

@@ -78,12 +78,45 @@ export function integerRangesStatement(table: SourceTable, columns: readonly Sou
   return { sql: `SELECT ${measures.join(', ')} FROM ${tableReference(table, snapshot)}`, binds: [] };
 }
 
+/** 7. The tables and views of a schema: what a mistyped table name is compared with. */
+export function tableNamesStatement(table: SourceTable): Statement {
+  return {
+    sql: `SELECT "TABLE_NAME" FROM ${informationSchema(table, 'TABLES')} WHERE "TABLE_SCHEMA" = ? ORDER BY "TABLE_NAME"`,
+    binds: [table.schema],
+  };
+}
+
+/** 8. NULLs per column, as `NULLS_<i>` with i the 1-based position in `columns`: primary-key columns before a load. */
+export function nullCountsStatement(table: SourceTable, columns: readonly SourceColumn[], snapshot?: Snapshot): Statement {
+  if (columns.length === 0) throw new Error('nullCountsStatement: no columns to count');
+  const counts = columns.map((c, i) => `COUNT(*) - COUNT(${quoteIdent(c.name)}) AS "NULLS_${i + 1}"`);
+  return { sql: `SELECT ${counts.join(', ')} FROM ${tableReference(table, snapshot)}`, binds: [] };
+}
+
+/**
+ * An incremental load's lower bound: only rows whose watermark column is at or past `from` (text
+ * that CASTs back to the column's type).
+ */
+export interface WatermarkFilter {
+  column: SourceColumn;
+  from: string;
+}
+
+/** `"WM" >= CAST(? AS type)`, and its bind. */
+function watermarkPredicate(since: WatermarkFilter): { sql: string; bind: string } {
+  return { sql: `${quoteIdent(since.column.name)} >= CAST(? AS ${boundaryCastType(since.column)})`, bind: since.from };
+}
+
 export interface PlanStatementOptions {
   /** Absent when the table has no partition column. */
   partition?: SourceColumn;
   split: SourceColumn;
   batchSize: number;
   snapshot?: Snapshot;
+  /** Plan only the rows at or past an incremental load's watermark. */
+  since?: WatermarkFilter;
+  /** With `only`: keep the parts' NULL split values too (a repair reloads whole partitions). */
+  withNullSplits?: boolean;
   /**
    * Plan only these parts of the table (a re-plan of chunks not started yet): one partition
    * value each (ignored without a partition column), from a split value on (null: all of it).
@@ -100,6 +133,13 @@ export interface PlanPart {
 
 /** The WHERE of the "V" scan for a partial plan, and its binds. */
 function partsFilter(options: PlanStatementOptions): { where: string; binds: string[] } {
+  const parts = onlyFilter(options);
+  if (!options.since) return parts;
+  const since = watermarkPredicate(options.since);
+  return { where: parts.where ? `${parts.where} AND ${since.sql}` : ` WHERE ${since.sql}`, binds: [...parts.binds, since.bind] };
+}
+
+function onlyFilter(options: PlanStatementOptions): { where: string; binds: string[] } {
   if (!options.only) return { where: '', binds: [] };
   if (options.only.length === 0) throw new Error('planStatement: `only` names no part of the table');
   const { partition, split } = options;
@@ -118,7 +158,8 @@ function partsFilter(options: PlanStatementOptions): { where: string; binds: str
     if (part.splitFrom !== null) conditions.push(`${quoteIdent(split.name)} >= ${cast(split, part.splitFrom)}`);
     return conditions.length > 0 ? `(${conditions.join(' AND ')})` : 'TRUE';
   });
-  return { where: ` WHERE ${quoteIdent(split.name)} IS NOT NULL AND (${parts.join(' OR ')})`, binds };
+  const splitNotNull = options.withNullSplits ? '' : `${quoteIdent(split.name)} IS NOT NULL AND `;
+  return { where: ` WHERE ${splitNotNull}(${parts.join(' OR ')})`, binds };
 }
 
 /**
@@ -179,6 +220,8 @@ export interface ChunkStatementOptions {
   split: SourceColumn;
   range: ChunkRange;
   snapshot?: Snapshot;
+  /** The watermark filter the chunk was planned with. */
+  since?: WatermarkFilter;
 }
 
 /**
@@ -209,9 +252,19 @@ export function chunkStatement(table: SourceTable, columns: readonly SourceColum
     if (range.splitHigh !== null) bounded(split, '<', range.splitHigh);
     if (range.splitLow === null && range.splitHigh === null) predicates.push(`${s} IS NOT NULL`);
   }
+  if (options.since) {
+    const since = watermarkPredicate(options.since);
+    predicates.push(since.sql);
+    binds.push(since.bind);
+  }
 
   return {
     sql: `SELECT ${renderRow(columns)} AS "ROW" FROM ${tableReference(table, options.snapshot)} WHERE ${predicates.join(' AND ')}`,
     binds,
   };
+}
+
+/** 7. The highest watermark at the snapshot (among the rows an incremental load reads): how far a run gets. */
+export function watermarkStatement(table: SourceTable, column: SourceColumn, snapshot?: Snapshot): Statement {
+  return { sql: `SELECT ${boundaryText(column, `MAX(${quoteIdent(column.name)})`)} AS "WATERMARK" FROM ${tableReference(table, snapshot)}`, binds: [] };
 }

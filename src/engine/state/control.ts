@@ -27,6 +27,19 @@ export async function startRun(db: Queryable, schema: string, runId: string): Pr
   throw new RefusedError(`run ${runId} is ${run.status} and cannot be resumed`, { runId });
 }
 
+/**
+ * Closes a run that stopped on an error outside any chunk (a target table that could not be
+ * created, the executor failing): `failed`, with the cause, so that `thaw status` says why and
+ * `thaw resume` picks it up. A run already closed keeps its state.
+ */
+export async function failRun(db: Queryable, schema: string, runId: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE ${statusTables(schema).runs} SET status = 'failed', finished_at = now(), error = $2
+     WHERE run_id = $1 AND status IN ('pending', 'in_progress')`,
+    [runId, error],
+  );
+}
+
 /** Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. */
 export async function setTunables(
   db: Queryable,
@@ -95,9 +108,9 @@ export interface RunOutcome {
 }
 
 /**
- * Closes an in-progress run: `completed` when every chunk is, `stopped` when a stop was asked for
- * and nothing failed, `failed` otherwise, its error led by `cause` (what ended the worker early).
- * A run already closed is returned as it is.
+ * Closes an in-progress run: `completed` when every chunk is and every table Thaw created got its
+ * primary key, `stopped` when a stop was asked for and nothing failed, `failed` otherwise, its
+ * error led by `cause` (what ended the worker early). A run already closed is returned as it is.
  */
 export async function finishRun(client: pg.ClientBase, schema: string, runId: string, cause?: string): Promise<RunOutcome> {
   const t = statusTables(schema);
@@ -116,9 +129,18 @@ export async function finishRun(client: pg.ClientBase, schema: string, runId: st
       chunksUnfinished: Number(rows[0]!.unfinished),
     };
     if (run.status !== 'in_progress' && run.status !== 'pending') return { run, ...counts };
+    // Every row is there, but a table lacks the primary key it was to get: not a clean end.
+    const keyless = await client.query<{ name: string; finalize_error: string }>(
+      `SELECT target_schema || '.' || target_table AS name, finalize_error FROM ${t.tables}
+       WHERE run_id = $1 AND finalize_error IS NOT NULL ORDER BY table_ordinal`,
+      [runId],
+    );
     let status: RunState;
     let error: string | null = null;
-    if (counts.chunksFailed === 0 && counts.chunksUnfinished === 0) status = 'completed';
+    if (counts.chunksFailed === 0 && counts.chunksUnfinished === 0 && keyless.rows.length > 0) {
+      status = 'failed';
+      error = `every row loaded, but ${keyless.rows.map((r) => r.finalize_error).join('; ')}; fix the data and "thaw resume" adds the key`;
+    } else if (counts.chunksFailed === 0 && counts.chunksUnfinished === 0) status = 'completed';
     else if (counts.chunksFailed === 0 && run.stopRequested) status = 'stopped';
     else {
       status = 'failed';

@@ -45,7 +45,11 @@ export interface TableRecord {
   columnMappings: ColumnMapping[];
   createdTable: boolean;
   truncatedAt: Date | null;
+  /** Rows the truncation at the run's start removed. */
+  truncatedRows: number | null;
   finalizedAt: Date | null;
+  /** Why the primary key could not be added after the full load; null once it was. */
+  finalizeError: string | null;
   startedAt: Date | null;
   completedAt: Date | null;
   error: string | null;
@@ -131,7 +135,9 @@ export function toTableRecord(r: Row): TableRecord {
     columnMappings: r.column_mappings as ColumnMapping[],
     createdTable: Boolean(r.created_table),
     truncatedAt: dateOrNull(r.truncated_at),
+    truncatedRows: numOrNull(r.truncated_rows),
     finalizedAt: dateOrNull(r.finalized_at),
+    finalizeError: textOrNull(r.finalize_error),
     startedAt: dateOrNull(r.started_at),
     completedAt: dateOrNull(r.completed_at),
     error: textOrNull(r.error),

@@ -7,6 +7,8 @@ import { statusTables, type Queryable } from './db';
 export interface RetryTarget {
   runId: string;
   chunkId?: number;
+  /** Several chunks at once (the progress panel's "Retry all" of the chunks one error failed). */
+  chunkIds?: number[];
   tableOrdinal?: number;
 }
 
@@ -23,7 +25,8 @@ export async function retryChunks(db: Queryable, schema: string, target: RetryTa
     `WITH due AS (
        SELECT chunk_id FROM ${t.chunks}
        WHERE run_id = $1 AND ($2::int IS NULL OR chunk_id = $2) AND ($3::int IS NULL OR table_ordinal = $3)
-         AND (status = 'failed' OR (status = 'pending' AND ($2::int IS NOT NULL OR next_attempt_at IS NOT NULL)))
+         AND ($4::int[] IS NULL OR chunk_id = ANY($4))
+         AND (status = 'failed' OR (status = 'pending' AND ($2::int IS NOT NULL OR $4::int[] IS NOT NULL OR next_attempt_at IS NOT NULL)))
        FOR UPDATE
      ), requeued AS (
        UPDATE ${t.chunks} c
@@ -33,7 +36,7 @@ export async function retryChunks(db: Queryable, schema: string, target: RetryTa
        RETURNING c.chunk_id, c.table_ordinal
      )
      SELECT chunk_id, table_ordinal FROM requeued ORDER BY chunk_id`,
-    [target.runId, target.chunkId ?? null, target.tableOrdinal ?? null],
+    [target.runId, target.chunkId ?? null, target.tableOrdinal ?? null, target.chunkIds ?? null],
   );
   return rows.map((r) => ({ chunkId: Number(r.chunk_id), tableOrdinal: Number(r.table_ordinal) }));
 }

@@ -2,3 +2,5 @@ export * from './connect';
 export * from './targetTables';
 export * from './copyBatcher';
 export * from './loadChunk';
+export * from './typeNames';
+export * from './upsertChunk';

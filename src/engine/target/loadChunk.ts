@@ -12,6 +12,7 @@ import type { TableState } from '../state/states';
 import { CopyBatcher } from './copyBatcher';
 import { targetErrorFrom } from '../pgErrors';
 import { qualifiedName } from './targetTables';
+import { createStage, mergeStage, type UpsertKey } from './upsertChunk';
 
 export interface LoadChunkOptions {
   /** The status schema. */
@@ -22,6 +23,8 @@ export interface LoadChunkOptions {
   attempt: number;
   workerId: string;
   target: { schema: string; table: string; columns: string[] };
+  /** Merge on the primary key through a staging table instead of appending (insert_only_mode false). */
+  upsert?: UpsertKey;
   rowsExpected: number;
   /** COPY-text lines (Buffers or strings, each ending in \n), pulled as COPY can take them. */
   source: Readable;
@@ -61,13 +64,15 @@ export async function loadChunk(pool: pg.Pool, options: LoadChunkOptions): Promi
   try {
     await client.query('BEGIN');
     const columns = target.columns.map((c) => pg.escapeIdentifier(c)).join(', ');
-    const copy = client.query(copyFrom(`COPY ${name} (${columns}) FROM STDIN`));
+    const into = options.upsert ? await createStage(client, name, target.columns) : name;
+    const copy = client.query(copyFrom(`COPY ${into} (${columns}) FROM STDIN`));
     const batcher = new CopyBatcher();
     await pipeline(options.source, batcher, copy, options.signal ? { signal: options.signal } : {});
     const rows = copy.rowCount;
     if (rows !== options.rowsExpected) {
       throw new DataError(`chunk ${options.chunkId} of ${name} had ${rows} rows, the plan counted ${options.rowsExpected}`, context);
     }
+    if (options.upsert) await mergeStage(client, name, target.columns, options.upsert, context);
     const nulStrippedRows = options.nulStrippedRows?.() ?? 0;
     const done = await completeChunk(
       client,

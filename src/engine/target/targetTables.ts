@@ -133,11 +133,28 @@ export async function isTableEmpty(db: pg.ClientBase | pg.Pool, schema: string, 
   return Boolean(rows[0]?.empty);
 }
 
-export async function truncateTable(db: pg.ClientBase | pg.Pool, schema: string, table: string): Promise<void> {
+/**
+ * Empties a table and returns how many rows it removed, for the run's record and its log. The
+ * count and the TRUNCATE share a transaction whose lock keeps writers out between the two.
+ */
+export async function truncateTable(db: pg.Pool, schema: string, table: string): Promise<number> {
+  const name = qualifiedName(schema, table);
+  const client = await db.connect();
+  let failed = false;
   try {
-    await db.query(`TRUNCATE TABLE ${qualifiedName(schema, table)}`);
+    await client.query('BEGIN');
+    await client.query(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${name}`);
+    await client.query(`TRUNCATE TABLE ${name}`);
+    await client.query('COMMIT');
+    return Number(rows[0]!.n);
   } catch (err) {
-    throw targetErrorFrom(err, `cannot truncate ${qualifiedName(schema, table)}`, { table: `${schema}.${table}` });
+    failed = true;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw targetErrorFrom(err, `cannot truncate ${name}`, { table: `${schema}.${table}` });
+  } finally {
+    // A connection that failed mid-transaction is not handed to anyone else.
+    client.release(failed);
   }
 }
 

@@ -88,13 +88,8 @@ export class ProgressPanel implements vscode.Disposable {
   }
 
   private async retry(chunkIds: number[]): Promise<string> {
-    let requeued = 0;
-    for (const [i, chunkId] of chunkIds.entries()) {
-      // Queue them all, and let the last request run the run (unless a worker already does).
-      const last = i === chunkIds.length - 1;
-      const result = await this.engine.request(Requests.retry, { configPath: this.configPath, runId: this.runId, chunkId, queueOnly: !last });
-      requeued += result.requeued;
-    }
+    const which = chunkIds.length === 1 ? { chunkId: chunkIds[0] } : { chunkIds };
+    const { requeued } = await this.engine.request(Requests.retry, { configPath: this.configPath, runId: this.runId, ...which });
     return `Re-queued ${requeued} chunk${requeued === 1 ? '' : 's'}.`;
   }
 

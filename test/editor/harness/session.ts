@@ -229,8 +229,11 @@ export class EditorSession {
   async treeItemTooltip(label: string | RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
     const item = await this.waitForTreeItem(label, timeoutMs);
     return this.step(`read the tooltip of "${label}"`, 'a hover over the tree row', async () => {
-      await item.hover();
+      // Another element's hover may still be up: move away until none is shown, then hover the row.
       const hover = this.page.locator('.monaco-hover, .workbench-hover').filter({ visible: true }).first();
+      await this.page.mouse.move(0, 0);
+      await hover.waitFor({ state: 'hidden', timeout: 5_000 });
+      await item.hover();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       return (await hover.innerText()).trim();
     });
@@ -320,7 +323,7 @@ export class EditorSession {
 
   /**
    * The content frame of a webview whose body text matches `pattern`. Webviews are two nested
-   * iframes: the outer `iframe.webview` host and the inner `#active-frame` with the content.
+   * iframes: the outer `iframe.webview` host (pre/index.html) and the inner frame with the content.
    */
   async waitForWebview(pattern: RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Frame> {
     return this.step(`find a webview showing ${pattern}`, `a webview whose content matches ${pattern}`, async () => {
@@ -329,7 +332,7 @@ export class EditorSession {
       do {
         seen = [];
         for (const frame of this.page.frames()) {
-          if (frame.name() !== 'active-frame') continue;
+          if (!isWebviewContent(frame)) continue;
           const text = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
           if (pattern.test(text)) return frame;
           seen.push(text.slice(0, 200));
@@ -344,6 +347,11 @@ export class EditorSession {
     await this.browser.close();
     await this.server.stop();
   }
+}
+
+// A webview's content frame is the child of its host frame, the workbench's webview/browser/pre/index.html.
+function isWebviewContent(frame: Frame): boolean {
+  return frame.parentFrame()?.url().includes('/contrib/webview/browser/pre/index.html') ?? false;
 }
 
 // Monaco renders spaces as no-break spaces.

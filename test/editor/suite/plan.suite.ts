@@ -8,7 +8,8 @@ describe('Migration: Plan in the extension host', () => {
   it('stores a plan for the workspace config in the status tables', async () => {
     const [configUri] = await vscode.workspace.findFiles('config.json');
     assert.ok(configUri, 'the test workspace has no config.json');
-    await vscode.commands.executeCommand('thaw.planMigration');
+    // The config is named: with several configs in the workspace the command would ask which.
+    await vscode.commands.executeCommand('thaw.planMigration', configUri.fsPath);
     // The engine's own way in: the config's target, its status schema and its hash.
     const session = await openSession(configUri.fsPath, { source: false });
     try {

@@ -1,9 +1,10 @@
 // A user in the real editor (code-server + Chromium, the built .vsix installed): runs "Migration:
-// Plan" from the Command Palette, picks the config in the quick pick, reads the result in a
-// notification and in the "Thaw" output; opens an invalid *.thaw.json and finds the schema's
+// Plan" from the Command Palette, picks the config in the quick pick, reads the plan report and
+// the "Migration" output; opens an invalid *.thaw.json and finds the schema's
 // diagnostic in the Problems panel. Assertions are on what the window shows.
 import assert from 'node:assert/strict';
 import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
+import { waitVisible } from './migrationSteps';
 
 const DEMO_ROWS = 2_000;
 
@@ -25,16 +26,18 @@ describe('editor UI: Plan from the palette, config diagnostics', function () {
     await world?.close();
   });
 
-  it('"Migration: Plan" asks for the config, then reports the plan in a notification and the Thaw output', async function () {
+  it('"Migration: Plan" asks for the config, then shows the plan report and logs it in the Migration output', async function () {
     this.timeout(180_000);
     const ui = editor!;
     await ui.runCommand('Migration: Plan');
     await ui.pickQuickPick('config.json');
-    const message = await ui.waitForNotification(/planned/);
-    assert.match(message, new RegExp(`planned ${DEMO_ROWS.toLocaleString('en-US')} rows in \\d+ chunks`));
+    const report = ui.page.locator('.editor .view-lines', { hasText: /Migration\splan/ });
+    await waitVisible(ui, 'the plan report', report, 120_000);
+    const text = await report.first().innerText();
+    assert.match(text, new RegExp(`${DEMO_ROWS.toLocaleString('en-US')}\\srows\\sin\\s\\d+\\schunks`));
+    assert.match(text, /FACTVISITCALLPERFORMANCE_CR\s→\sanalytics_editor\./);
     await ui.runCommand('Migration: Show Logs');
-    const output = await ui.waitForOutput(/plan \S+: 2000 rows in \d+ chunks/);
-    assert.match(output, /FACTVISITCALLPERFORMANCE_CR -> analytics_editor\./);
+    await ui.waitForOutput(new RegExp(`planned run \\S+: ${DEMO_ROWS} rows in \\d+ chunks`));
   });
 
   it('an invalid value in a *.thaw.json shows the schema diagnostic in the Problems panel', async function () {

@@ -1,19 +1,30 @@
-// Where each chunk's cell sits on the chunk map. One band per partition (a day, for the seed's
-// tables), cells left to right in split order, wrapping onto more lines when a partition has more
-// chunks than fit in a line; a header line before each table. A stuck or failing day is then one
-// band that stands out. Hit-testing maps a pointer back to a chunk without scanning all cells, so
-// 11,000 chunks stay cheap to hover.
+// Where each chunk's cell sits on the chunk map. Partitions (days, for the seed's tables) follow
+// each other in plan order, each one a contiguous run of cells in split order: small partitions
+// share a line (a one-cell gap between them), a partition wider than the line gets lines of its
+// own, so that a heavy day is a block and a stuck or failing day stands out either way. A header
+// line starts each table. Hit-testing maps a pointer back to a chunk without scanning all cells,
+// so 11,000 chunks stay cheap to hover.
 import type { ChunkLayout } from '../../../protocol/panel';
+
+/** A run of cells of one partition: on one line, or on whole lines of its own. */
+export interface MapSegment {
+  /** Index (layout order) of its first chunk, and how many. */
+  first: number;
+  count: number;
+  /** Column where it starts. */
+  column: number;
+  partition: number;
+}
 
 export interface MapBand {
   kind: 'table' | 'partition';
+  /** A table's name, or the first partition's label on this band. */
   label: string;
   /** Top of the band, px. */
   y: number;
   height: number;
-  /** Partition bands: index of the first chunk in layout order, and how many. */
-  first: number;
-  count: number;
+  /** Partition bands: their segments, left to right. */
+  segments: MapSegment[];
 }
 
 export interface MapGeometry {
@@ -67,27 +78,56 @@ function place(
   const bands: MapBand[] = [];
   let top = 0;
   let table: number | undefined;
+  /** The open line partitions are packed into, and the next free column on it. */
+  let line: MapBand | undefined;
+  let free = 0;
+  const closeLine = () => {
+    if (line) top += line.height;
+    line = undefined;
+  };
   let i = 0;
   while (i < n) {
     const partition = layout.partitionIndex[i]!;
     const tableOrdinal = layout.tableOrdinals[i]!;
     if (tableOrdinal !== table) {
+      closeLine();
       table = tableOrdinal;
-      bands.push({ kind: 'table', label: tableNames.get(tableOrdinal) ?? `table ${tableOrdinal}`, y: top, height: headerHeight, first: i, count: 0 });
+      bands.push({ kind: 'table', label: tableNames.get(tableOrdinal) ?? `table ${tableOrdinal}`, y: top, height: headerHeight, segments: [] });
       top += headerHeight;
     }
     let end = i;
     while (end < n && layout.partitionIndex[end] === partition) end++;
     const count = end - i;
-    const lines = Math.ceil(count / columns);
-    for (let k = 0; k < count; k++) {
-      x[i + k] = labelWidth + (k % columns) * pitch;
-      y[i + k] = top + Math.floor(k / columns) * pitch;
+    const label = layout.partitions[partition]?.label ?? '';
+    const gap = line && line.segments.length > 0 ? 1 : 0;
+    if (count > columns) {
+      // Wider than a line: whole lines of its own.
+      closeLine();
+      const lines = Math.ceil(count / columns);
+      bands.push({ kind: 'partition', label, y: top, height: lines * pitch, segments: [{ first: i, count, column: 0, partition }] });
+      for (let k = 0; k < count; k++) {
+        x[i + k] = labelWidth + (k % columns) * pitch;
+        y[i + k] = top + Math.floor(k / columns) * pitch;
+      }
+      top += lines * pitch;
+    } else {
+      if (!line || free + gap + count > columns) {
+        closeLine();
+        line = { kind: 'partition', label, y: top, height: pitch, segments: [] };
+        bands.push(line);
+        free = 0;
+      }
+      const column = free + (line.segments.length > 0 ? 1 : 0);
+      line.segments.push({ first: i, count, column, partition });
+      for (let k = 0; k < count; k++) {
+        x[i + k] = labelWidth + (column + k) * pitch;
+        y[i + k] = top;
+      }
+      free = column + count;
     }
-    bands.push({ kind: 'partition', label: layout.partitions[partition]?.label ?? '', y: top, height: lines * pitch, first: i, count });
-    top += lines * pitch;
     i = end;
   }
+  closeLine();
   return { pitch, cell: Math.max(2, pitch - (pitch >= 8 ? 2 : 1)), labelWidth, columns, width, height: top, bands, x, y };
 }
 
@@ -106,6 +146,11 @@ export function chunkAt(geometry: MapGeometry, px: number, py: number): number {
   if (!band || band.kind !== 'partition' || py >= band.y + band.height) return -1;
   const column = Math.floor((px - labelWidth) / pitch);
   if (column >= columns) return -1;
-  const k = Math.floor((py - band.y) / pitch) * columns + column;
-  return k < band.count ? band.first + k : -1;
+  const lineIndex = Math.floor((py - band.y) / pitch);
+  for (const s of band.segments) {
+    // A segment on whole lines of its own wraps; one sharing a line spans [column, column + count).
+    const k = band.segments.length === 1 && s.column === 0 ? lineIndex * columns + column : lineIndex === 0 ? column - s.column : -1;
+    if (k >= 0 && k < s.count) return s.first + k;
+  }
+  return -1;
 }

@@ -71,10 +71,6 @@ export class RunRecorder {
     return this.run?.status;
   }
 
-  get layoutKey(): string | undefined {
-    return this.layout?.key;
-  }
-
   /** What the panel should read the status tables for: throughput buckets wide enough for ~150 points. */
   bucketSeconds(now: number): number {
     const started = this.run?.startedAt ? Date.parse(this.run.startedAt) : now;

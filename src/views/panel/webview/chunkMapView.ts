@@ -94,6 +94,14 @@ export class ChunkMapView {
     };
   }
 
+  /** Selects a chunk by id and scrolls the map to it. */
+  selectChunk(chunkId: number): void {
+    const index = this.layout?.chunkIds.indexOf(chunkId) ?? -1;
+    if (index < 0 || !this.geometry) return;
+    this.select(index);
+    this.box.scrollTop = Math.max(0, this.geometry.y[index]! - this.box.clientHeight / 2);
+  }
+
   private selectedIndex(): number {
     if (this.selectedChunkId === null || !this.layout) return -1;
     return this.layout.chunkIds.indexOf(this.selectedChunkId);
@@ -115,15 +123,30 @@ export class ChunkMapView {
     let next = current < 0 ? 0 : current;
     if (e.key === 'ArrowRight') next = Math.min(n - 1, current + 1);
     else if (e.key === 'ArrowLeft') next = Math.max(0, current - 1);
-    else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      const target = g.y[Math.max(0, current)]! + (e.key === 'ArrowDown' ? g.pitch : -g.pitch);
-      const found = chunkAt(g, g.x[Math.max(0, current)]! + 1, target + 1);
-      next = found >= 0 ? found : Math.min(n - 1, Math.max(0, current + (e.key === 'ArrowDown' ? g.columns : -g.columns)));
-    } else if (e.key === 'Home') next = 0;
+    else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') next = this.verticalNeighbour(g, Math.max(0, current), e.key === 'ArrowDown' ? 1 : -1);
+    else if (e.key === 'Home') next = 0;
     else if (e.key === 'End') next = n - 1;
     else return;
     e.preventDefault();
     this.select(next);
+  }
+
+  /** The chunk straight below (or above) on the next line, else the nearest one on that line. */
+  private verticalNeighbour(g: MapGeometry, from: number, direction: 1 | -1): number {
+    const straight = chunkAt(g, g.x[from]! + 1, g.y[from]! + direction * g.pitch + 1);
+    if (straight >= 0) return straight;
+    const n = g.x.length;
+    let i = from;
+    while (i + direction >= 0 && i + direction < n && g.y[i + direction] === g.y[from]) i += direction;
+    i += direction;
+    if (i < 0 || i >= n) return from;
+    // i is on the adjacent line: walk along it to the cell closest to our column.
+    const line = g.y[i]!;
+    let best = i;
+    for (let j = i; j >= 0 && j < n && g.y[j] === line; j += direction) {
+      if (Math.abs(g.x[j]! - g.x[from]!) < Math.abs(g.x[best]! - g.x[from]!)) best = j;
+    }
+    return best;
   }
 
   private indexAt(e: MouseEvent): number {

@@ -151,7 +151,7 @@ function draw(snapshot: PanelSnapshot): void {
   map.update(snapshot.chunkStates, snapshot.failed, names);
   if (map.layoutKey !== snapshot.chunkStates.layoutKey) post({ type: 'layout/request' });
   $('failed-count').textContent = vm.failedCount ? `(${vm.failedCount})` : '';
-  renderFailed($('failed'), vm.failedGroups, retryButton);
+  renderFailed($('failed'), vm.failedGroups, { retryButton, select: (chunkId) => map.selectChunk(chunkId) });
   throughput.update(vm);
   memory.update(vm);
 }

@@ -34,11 +34,13 @@ export function renderTables(host: HTMLElement, tables: TableView[]): void {
   );
 }
 
-export function renderFailed(
-  host: HTMLElement,
-  groups: FailedGroup[],
-  retryButton: (chunkIds: number[], label: string, text: string) => HTMLElement,
-): void {
+export interface FailedListActions {
+  retryButton(chunkIds: number[], label: string, text: string): HTMLElement;
+  /** Shows the chunk on the map (selected) and its detail. */
+  select(chunkId: number): void;
+}
+
+export function renderFailed(host: HTMLElement, groups: FailedGroup[], actions: FailedListActions): void {
   whenChanged(host, JSON.stringify(groups), () => {
     if (groups.length === 0) {
       const none = document.createElement('p');
@@ -57,15 +59,19 @@ export function renderFailed(
       const message = document.createElement('span');
       message.className = 'error';
       message.textContent = `${g.code ? `[${g.code}] ` : ''}${g.message}`;
-      head.append(message, retryButton(ids, `Retry all ${ids.length} chunks failed with this error`, `Retry all (${ids.length})`));
+      head.append(message, actions.retryButton(ids, `Retry all ${ids.length} chunks failed with this error`, `Retry all (${ids.length})`));
       const list = document.createElement('ul');
       list.className = 'failed-chunks';
       for (const c of g.chunks) {
         const item = document.createElement('li');
         item.dataset.chunkId = String(c.chunkId);
-        const label = document.createElement('span');
+        const label = document.createElement('button');
+        label.className = 'link';
+        label.type = 'button';
+        label.title = 'Show on the chunk map';
         label.textContent = `chunk ${c.chunkId} · table ${c.tableOrdinal} · ${c.attempts} attempt(s)`;
-        item.append(label, retryButton([c.chunkId], `Retry chunk ${c.chunkId}`, 'Retry'));
+        label.addEventListener('click', () => actions.select(c.chunkId));
+        item.append(label, actions.retryButton([c.chunkId], `Retry chunk ${c.chunkId}`, 'Retry'));
         list.append(item);
       }
       group.append(head, list);
