@@ -23,6 +23,8 @@ export interface DemoOptions {
   threads: number;
   batchSize: number;
   maxWorkerMemoryMb?: number;
+  /** extract_mode of the config (default: the config's own default, auto). */
+  extractMode?: 'auto' | 'unload' | 'query';
   /** npm run bench: the emulator answers a repeated unload from its earlier file (files already staged). */
   reuseUnloads?: boolean;
 }
@@ -62,6 +64,7 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
     parallel_threads: options.threads,
     batch_size: options.batchSize,
     ...(options.maxWorkerMemoryMb ? { max_worker_memory_mb: options.maxWorkerMemoryMb } : {}),
+    ...(options.extractMode ? { extract_mode: options.extractMode } : {}),
     tables: [
       {
         source_table: DEMO_TABLE,

@@ -16,8 +16,9 @@ const options = new Command()
   .option('--rows <n>', 'rows to generate', (v) => Number(v), 1_000_000)
   .option('--threads <n>', 'parallel threads', (v) => Number(v), 4)
   .option('--batch-size <n>', 'rows per chunk', (v) => Number(v), 25_000)
+  .option('--extract-mode <mode>', 'auto, unload or query (default: the config default, auto)')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number }>();
+  .opts<{ rows: number; threads: number; batchSize: number; extractMode?: 'auto' | 'unload' | 'query' }>();
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 

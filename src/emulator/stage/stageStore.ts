@@ -32,6 +32,7 @@ export class StageStore {
   constructor(private readonly root: string) {}
 
   async create(name: string, serverSideEncryption: boolean, ifNotExists: boolean): Promise<void> {
+    await mkdir(join(this.root, '..', 'stage-tmp'), { recursive: true });
     const key = name.toUpperCase();
     if (this.stages.has(key)) {
       if (ifNotExists) return;
@@ -57,6 +58,11 @@ export class StageStore {
     const file = this.fileOf(this.get(name), path);
     await mkdir(dirname(file), { recursive: true });
     return file;
+  }
+
+  /** A fresh path outside every stage, for a file on its way into one. */
+  tempFile(): string {
+    return join(this.root, '..', 'stage-tmp', randomBytes(8).toString('hex'));
   }
 
   /** The stage's files whose path starts with `prefix` (plain string prefix, as Snowflake matches). */
@@ -115,6 +121,7 @@ export class StageStore {
     this.stages.clear();
     this.presigned.clear();
     await rm(this.root, { recursive: true, force: true });
+    await rm(join(this.root, '..', 'stage-tmp'), { recursive: true, force: true });
   }
 
   private get(name: string): Stage {

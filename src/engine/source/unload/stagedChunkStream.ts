@@ -41,7 +41,7 @@ async function* stagedBytes(source: SnowflakeSource, options: StagedChunkOptions
     const compressed = Readable.from(downloadStageFile({ bytes: file.bytes, url, context: { ...context, path: file.path }, signal: options.signal }), {
       objectMode: false,
     });
-    const gunzip = createGunzip({ chunkSize: BLOCK_BYTES });
+    const gunzip = createGunzip({ chunkSize: 4 * BLOCK_BYTES });
     compressed.on('error', (err) => gunzip.destroy(err));
     compressed.pipe(gunzip);
     try {
