@@ -83,7 +83,8 @@ async function thawRun(env: DemoEnvironment, pgCpu: PostgresCpu, label: string, 
   const emulatorMicros = emulatorCpuMicros() - emuBefore;
   const postgresMicros = (await pgCpu.micros()) - pgBefore;
   if (!finished || finished.status !== 'completed') throw new Error(`${label}: the Thaw run did not complete (${finished?.status ?? 'no result'})`);
-  if (finished.extractPath !== mode) throw new Error(`${label}: the worker used the ${finished.extractPath ?? 'unknown'} path`);
+  const paths = finished.chunksByPath;
+  if (!paths || paths[mode === 'query' ? 'unload' : 'query'] > 0) throw new Error(`${label}: not every chunk took the ${mode} path (${JSON.stringify(paths)})`);
   const rows = finished.rowsLoadedHere;
   return {
     extractPath: mode,

@@ -37,6 +37,15 @@ async function keepConfig(configPath: string): Promise<string> {
   return kept;
 }
 
+/** Which extract path the chunks took, e.g. "unload (…) for 40 chunks". */
+function describePaths(chunks: { unload: number; query: number }): string {
+  const paths = [
+    chunks.unload > 0 ? `unload (COPY INTO a stage, files streamed from presigned URLs) for ${chunks.unload} chunks` : '',
+    chunks.query > 0 ? `query (one streaming query per chunk) for ${chunks.query} chunks` : '',
+  ];
+  return paths.filter((p) => p !== '').join('; ') || 'none (no chunk loaded)';
+}
+
 async function main(): Promise<number> {
   const env = await startDemoEnvironment(options, say);
   try {
@@ -65,7 +74,7 @@ async function main(): Promise<number> {
     say(`  time               ${finished.seconds.toFixed(1)} s`);
     say(`  throughput         ${Math.round(finished.rowsLoaded / finished.seconds).toLocaleString('en-US')} rows/s`);
     say(`  peak worker RSS    ${finished.peakRssMb} MB`);
-    say(`  extract path       ${finished.extractPath === 'unload' ? 'unload (COPY INTO a stage, files streamed from presigned URLs)' : 'query (one streaming query per chunk)'}`);
+    say(`  extract path       ${describePaths(finished.chunksByPath ?? { unload: 0, query: 0 })}`);
     return match ? exitCode : 1;
   } finally {
     await env.close();

@@ -343,8 +343,8 @@ export const Events = {
     peakRssMb: number;
     /** CPU time this worker process used in this invocation (process.cpuUsage, user + system), in microseconds. */
     cpuMicros?: number;
-    /** How this worker's chunks left Snowflake (extract_mode, after `auto` decided). */
-    extractPath?: 'unload' | 'query';
+    /** Chunk attempts this worker started on each extract path (extract_mode; `auto` decides per chunk). */
+    chunksByPath?: { unload: number; query: number };
     /** Why the run stopped, when it stopped on an error. */
     error?: string;
   }>('run/finished'),

@@ -105,9 +105,35 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
     assert.deepEqual(await stageFiles(fx), []);
   });
 
+  it('auto unloads the chunks of unload_min_rows rows or more, queries the smaller ones, and checks the unload path only when a chunk needs it', async () => {
+    // 1000-row chunks of VISIT_ID, and one chunk of the NULL VISIT_IDs (a single row at 4000 rows).
+    const mixed = await fx.writeConfig([TABLE], { batch_size: 1000, extract_mode: 'auto', unload_min_rows: 100 });
+    const run = await fx.cli(['start', '--config', mixed, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const finished = run.events.find((e) => e.event === 'run/finished')!;
+    const byPath = finished.chunksByPath as { unload: number; query: number };
+    assert.ok(byPath.unload >= 4, JSON.stringify(byPath));
+    assert.equal(byPath.query, 1, 'the NULL-key chunk of one row took the query path');
+    const chosen = run.events.filter((e) => e.event === 'log' && /^extract path: /.test(String(e.message)));
+    assert.equal(chosen.length, 1);
+    assert.match(String(chosen[0]!.message), /^extract path: unload to .* \(chunks below 100 rows, unload_min_rows: query\)$/);
+    await assertLoadedOnce(fx, String(run.events[0]!.runId));
+    assert.deepEqual(await stageFiles(fx), []);
+
+    // Every chunk below the default 10,000 rows: no stage statement at all (the emulator refusing
+    // unloads would show in a log line if the worker had tried one).
+    fx.setFaults({ refuseUnloads: true });
+    const small = await fx.writeConfig([{ ...TABLE, truncate_onstart: true }], { batch_size: 1000, extract_mode: 'auto' }, 'small.json');
+    const queried = await fx.cli(['start', '--config', small, '--json']);
+    assert.equal(queried.code, 0, queried.stderr);
+    assert.deepEqual(queried.events.find((e) => e.event === 'run/finished')!.chunksByPath, { unload: 0, query: byPath.unload + byPath.query });
+    assert.deepEqual(queried.events.filter((e) => e.event === 'log' && /^extract path: /.test(String(e.message))), []);
+    await assertLoadedOnce(fx, String(queried.events[0]!.runId));
+  });
+
   it('auto falls back to the query path, saying why once, when unloading is refused; unload does not', async () => {
     fx.setFaults({ refuseUnloads: true });
-    const auto = await fx.writeConfig([TABLE], { batch_size: 1000, extract_mode: 'auto' });
+    const auto = await fx.writeConfig([TABLE], { batch_size: 1000, extract_mode: 'auto', unload_min_rows: 1 });
     const run = await fx.cli(['start', '--config', auto, '--json']);
     assert.equal(run.code, 0, run.stderr);
     const why = run.events.filter((e) => e.event === 'log' && /^extract path: /.test(String(e.message)));

@@ -67,6 +67,7 @@ export interface ResolvedConfig {
   target_outage_seconds: number;
   consistent_snapshot: boolean;
   extract_mode: ExtractMode;
+  unload_min_rows: number;
   /** The stage named in the config, as written; undefined: Thaw's own. */
   unload_stage: string | undefined;
   tables: ResolvedTable[];
@@ -136,6 +137,7 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       target_outage_seconds: config.target_outage_seconds,
       consistent_snapshot: config.consistent_snapshot,
       extract_mode: config.extract_mode,
+      unload_min_rows: config.unload_min_rows,
       unload_stage: config.unload_stage,
       tables,
     },

@@ -1,8 +1,12 @@
-// Which way a worker's chunks leave Snowflake (extract_mode): unloaded to a stage and streamed from
-// presigned URLs, or one streaming query each. `auto` tries the unload once per worker — stage,
-// a one-row unload, its presigned URL, its download — and falls back to the query path with one log
-// line when any of it is refused (PREVENT_UNLOAD_TO_INTERNAL_STAGES, missing privileges, a stage
-// without SNOWFLAKE_SSE). The run's stage files are swept when it ends or is abandoned.
+// Which way each chunk leaves Snowflake (extract_mode): unloaded to a stage and streamed from
+// presigned URLs, or one streaming query. `unload` checks the unload path once as the worker starts
+// and fails the run when it does not work. `auto` sends chunks planned below `unload_min_rows` to
+// the query path (an unload's fixed cost, four more statements and on Snowflake a second or more of
+// latency, outweighs what it saves on a small chunk); the first larger chunk makes the worker check
+// the unload path once — stage, a one-row unload, its presigned URL, its download — and when any of
+// it is refused (PREVENT_UNLOAD_TO_INTERNAL_STAGES, missing privileges, a stage without
+// SNOWFLAKE_SSE) every chunk takes the query path, with one log line saying why. The run's stage
+// files are swept when it ends or is abandoned.
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config';
 import { errorMessage, SourceError } from '../errors';
@@ -17,30 +21,70 @@ const STAGE_MISSING = '002003';
 
 export type ExtractPath = { kind: 'query' } | { kind: 'unload'; stage: StageName };
 
+const QUERY: ExtractPath = { kind: 'query' };
+
 type Log = (level: 'info' | 'warn', message: string) => void;
 
 export function stageOf(config: ResolvedConfig): StageName {
   return resolveStageName(config.unload_stage, config.source.database, config.source.schema);
 }
 
-export async function chooseExtractPath(source: SnowflakeSource, config: ResolvedConfig, runId: string, log: Log): Promise<ExtractPath> {
-  if (config.extract_mode === 'query') {
-    log('info', 'extract path: query (extract_mode "query")');
-    return { kind: 'query' };
+/** One worker's choice of path per chunk, and how many chunk attempts took each. */
+export class ExtractPaths {
+  /** The unload path once checked: itself, or the query path when `auto` found it refused. */
+  private unloadChecked: Promise<ExtractPath> | undefined;
+  private unloadWorks = false;
+  /** Chunk attempts this worker started on each path. */
+  readonly chunks = { unload: 0, query: 0 };
+
+  constructor(
+    private readonly source: SnowflakeSource,
+    private readonly config: ResolvedConfig,
+    private readonly runId: string,
+    private readonly log: Log,
+  ) {}
+
+  /** As the worker starts: `query` says so, `unload` checks its path now and throws if it fails. */
+  async start(): Promise<void> {
+    if (this.config.extract_mode === 'query') this.log('info', 'extract path: query (extract_mode "query")');
+    if (this.config.extract_mode === 'unload') await this.unloadPath();
   }
-  const stage = stageOf(config);
-  try {
-    await probeUnload(source, stage, config.unload_stage === undefined, `${runId}/probe-${process.pid}/`);
-  } catch (err) {
-    const why = errorMessage(err);
-    if (config.extract_mode === 'unload') {
-      throw new SourceError(`extract_mode "unload": unloading to @${stageReference(stage)} failed: ${why} (extract_mode "auto" would fall back to the query path)`, false, { runId });
+
+  async forChunk(plannedRows: number): Promise<ExtractPath> {
+    const { extract_mode: mode, unload_min_rows: minRows } = this.config;
+    const path = mode === 'query' || (mode === 'auto' && plannedRows < minRows) ? QUERY : await this.unloadPath();
+    this.chunks[path.kind]++;
+    return path;
+  }
+
+  /** True once this worker has unloaded to the stage: the run's files are then swept when it ends. */
+  get stageUsed(): boolean {
+    return this.unloadWorks;
+  }
+
+  private unloadPath(): Promise<ExtractPath> {
+    this.unloadChecked ??= this.checkUnload();
+    return this.unloadChecked;
+  }
+
+  private async checkUnload(): Promise<ExtractPath> {
+    const { config, runId } = this;
+    const stage = stageOf(config);
+    try {
+      await probeUnload(this.source, stage, config.unload_stage === undefined, `${runId}/probe-${process.pid}/`);
+    } catch (err) {
+      const why = errorMessage(err);
+      if (config.extract_mode === 'unload') {
+        throw new SourceError(`extract_mode "unload": unloading to @${stageReference(stage)} failed: ${why} (extract_mode "auto" would fall back to the query path)`, false, { runId });
+      }
+      this.log('warn', `extract path: query, because unloading to @${stageReference(stage)} was refused: ${why}`);
+      return QUERY;
     }
-    log('warn', `extract path: query, because unloading to @${stageReference(stage)} was refused: ${why}`);
-    return { kind: 'query' };
+    const smaller = config.extract_mode === 'auto' ? ` (chunks below ${config.unload_min_rows.toLocaleString('en-US')} rows, unload_min_rows: query)` : '';
+    this.unloadWorks = true;
+    this.log('info', `extract path: unload to @${stageReference(stage)}, files streamed from presigned URLs${smaller}`);
+    return { kind: 'unload', stage };
   }
-  log('info', `extract path: unload to @${stageReference(stage)}, files streamed from presigned URLs`);
-  return { kind: 'unload', stage };
 }
 
 /** Everything the unload path needs, once, on one row; its file is removed afterwards. */
