@@ -3,6 +3,7 @@
 import type { ParamsOf, Requests, ResultOf } from '../protocol/engine';
 import { RefusedError } from './errors';
 import { replanUnclaimedChunks } from './plan/replan';
+import { sweepAbandonedRun } from './run/extractPath';
 import { findRunFor, requireSameDefinitions } from './run/resumeRun';
 import { releaseAbandonedClones } from './run/snapshotClones';
 import { withClient, type PgSession, type Session } from './session';
@@ -30,12 +31,21 @@ export async function requestStop(session: PgSession, runId: string | undefined)
   return { runId: run.runId };
 }
 
-/** `openSource`: a session to drop the run's snapshot clones with, opened only when it has some. */
-export async function abandon(session: PgSession, runId: string | undefined, openSource: () => Promise<Session>): Promise<{ runId: string; warning?: string }> {
+/**
+ * Closes a run for good, and removes what it kept in Snowflake when Snowflake can be reached: its
+ * stage files (unload path; `stageFilesLeft` says what remains otherwise) and its snapshot clones
+ * (through `openSource`, opened only when it has some; `warning` names those left).
+ */
+export async function abandon(
+  session: PgSession,
+  runId: string | undefined,
+  openSource: () => Promise<Session>,
+): Promise<{ runId: string; stageFilesLeft?: string; warning?: string }> {
   const run = await findRunFor(session, runId);
   const abandoned = await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
+  const left = await sweepAbandonedRun(session, run.runId);
   const warning = await releaseAbandonedClones(abandoned, openSource);
-  return { runId: run.runId, ...(warning ? { warning } : {}) };
+  return { runId: run.runId, ...(left ? { stageFilesLeft: left } : {}), ...(warning ? { warning } : {}) };
 }
 
 export async function tuneRun(

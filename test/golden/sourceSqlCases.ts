@@ -17,6 +17,7 @@ import {
 import { sourceChecksumStatement } from '../../src/engine/verify/checksumSql';
 import { createCloneStatement, dropCloneStatement, tableRetentionStatement } from '../../src/engine/source/snapshotSql';
 import { cloneNameFor } from '../../src/engine/run/snapshotClones';
+import { createStageStatement, presignedUrlsStatement, probeQuery, removeStatement, unloadStatement } from '../../src/engine/source/unload/stageSql';
 import type { SourceColumn, SnowflakeType } from '../../src/engine/types/model';
 
 function column(ordinal: number, name: string, type: SnowflakeType, precision: number | null = null, scale: number | null = null): SourceColumn {
@@ -53,6 +54,11 @@ const SNAPSHOT = '2024-05-01 12:34:56.789 +00:00';
 /** The snapshot clone of EVERY_TYPE that run 20240501-123456-abcd reads. */
 export const EVERY_TYPE_CLONE = cloneNameFor('20240501-123456-abcd', EVERY_TYPE_TABLE, null);
 const range = { partitionIsNull: false, partitionValue: null, splitIsNull: false, splitLow: null, splitHigh: null, rows: 500 };
+const STAGE = { database: 'ANALYTICS', schema: 'PUBLIC', name: 'THAW_UNLOAD_STAGE' };
+const RUN = '20240501-123456-ab12';
+const middleChunk = chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
+  partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitLow: '1500', splitHigh: '2000' },
+});
 
 export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '01-source-time': sourceTimeStatement(),
@@ -97,9 +103,7 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '06-chunk-first': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitHigh: '1500' },
   }),
-  '06-chunk-middle': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
-    partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitLow: '1500', splitHigh: '2000' },
-  }),
+  '06-chunk-middle': middleChunk,
   '06-chunk-last': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitLow: '2000' },
   }),
@@ -132,6 +136,14 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
     partition: VISIT_DATE, split: ID, range: { ...range, partitionValue: '2024-01-02', splitLow: '1500', splitHigh: '2000' },
   }),
   '13-drop-clone': dropCloneStatement(EVERY_TYPE_CLONE),
+  // The unload path (source/unload/stageSql.ts): a stage statement cannot be parsed as a SELECT;
+  // test/unit/sqlGolden.test.ts checks their form and the SELECT inside them.
+  '20-stage-create': createStageStatement(STAGE),
+  '21-stage-remove-chunk': removeStatement(STAGE, `${RUN}/7/`),
+  '21-stage-remove-run': removeStatement(STAGE, `${RUN}/`),
+  '22-unload-chunk': unloadStatement(STAGE, `${RUN}/7/2/`, middleChunk),
+  '22-unload-probe': unloadStatement(STAGE, `${RUN}/probe-1234/`, probeQuery()),
+  '23-presigned-urls': presignedUrlsStatement(STAGE, [`${RUN}/7/2/data_0_0_0.csv.gz`, `${RUN}/7/2/data_0_1_0.csv.gz`]),
 };
 
 /** A golden file: the binds as a JSON comment on the first line, then the statement. */

@@ -165,7 +165,7 @@ async function copyTypeOverrides(conn: DuckDBConnection, from: TableName, to: Ta
  * Replaces each AT(...) placeholder with the table version current at that instant, refusing an
  * instant older than the table's retention as Snowflake does.
  */
-async function resolveTimeTravel(db: EmulatorDatabase, conn: DuckDBConnection, statement: TranslatedStatement): Promise<string> {
+export async function resolveTimeTravel(db: EmulatorDatabase, conn: DuckDBConnection, statement: TranslatedStatement): Promise<string> {
   let sql = statement.sql;
   for (const read of statement.timeTravel) {
     let instant: bigint;
