@@ -94,8 +94,9 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
     const problems: string[] = [];
     for (const fault of faults) {
       if ((await waitForProgress(progress, fault.at, recoverIfAllGone)) === 'completed') break;
-      // Progress is seen when a chunk commits: a little more wait lands the fault anywhere in a chunk's life.
-      await new Promise((r) => setTimeout(r, random.int(0, 400)));
+      // Progress is seen when a chunk commits: a little more wait lands the fault anywhere in a
+      // chunk's life (not before the final kill, which must come before the run completes).
+      if (fault !== faults.at(-1)) await new Promise((r) => setTimeout(r, random.int(0, 400)));
       if (NEEDS_LIVE_PROCESS.has(fault.kind)) recoverIfAllGone();
       const { completed, total } = await progress().catch(() => ({ completed: NaN, total: NaN }));
       log(`${fault.kind.padEnd(20)} at ${completed}/${total} chunks: ${await injectFault(fault.kind, scene)}`);
