@@ -192,7 +192,7 @@ export class EngineService {
     configPath: string,
     /** Whether the run reads Snowflake here: re-queueing failed chunks (retry --queue-only) does not. */
     source: boolean,
-    prepare: (s: Session) => Promise<(PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean; joined?: boolean; detached?: boolean }) | Extract<JoinedRun, { closed: string }>>,
+    prepare: (s: Session) => Promise<(PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean; detached?: boolean }) | Extract<JoinedRun, { closed: string }>>,
   ): Promise<{ runId: string; requeued: number; closed?: 'completed'; detached?: boolean }> {
     if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`, { runId: this.active.runId });
     const session = await openSession(configPath, { source, env: this.env });

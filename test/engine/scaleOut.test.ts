@@ -155,6 +155,7 @@ describe('thaw worker: several processes on one run', function () {
   });
 
   it('a worker refuses a planned run nobody started (exit 2), and exits 0 when the run is already completed', async () => {
+    fx.setFaults({ delayMs: 0 });
     const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 2000 });
     assert.equal((await fx.cli(['plan', '--config', config])).code, 0);
     const refused = await fx.cli(['worker', '--config', config]);
@@ -163,11 +164,38 @@ describe('thaw worker: several processes on one run', function () {
     const [written] = await fx.query<{ n: string }>(`SELECT count(*) AS n FROM migration_status.migration_workers`);
     assert.equal(written!.n, '0', 'nothing was written');
 
-    fx.setFaults({ delayMs: 0 });
     const done = await fx.cli(['start', '--config', config]);
     assert.equal(done.code, 0, done.stderr);
     const late = await fx.cli(['worker', '--config', config]);
     assert.equal(late.code, 0, late.stderr);
     assert.match(late.stdout, /run \S+ is completed: no chunk left to claim/);
+  });
+
+  it('a worker stopped by SIGTERM (a pod ending) finishes its chunks in flight and leaves the run in progress for the next worker', async () => {
+    const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 200, parallel_threads: 2 });
+    const started = await fx.cli(['start', '--config', config, '--detach', '--json']);
+    assert.equal(started.code, 0, started.stderr);
+    const runId = String(started.events.find((e) => e.event === 'run/started')?.runId);
+    const first = fx.startCli(['worker', '--run', runId, '--config', config, '--json']);
+    await waitFor(async () => Number((await workerRows(fx, runId))[0]?.completed ?? 0) >= 3, 'three completed chunks');
+    first.child.kill('SIGTERM');
+    const left = await first.done;
+    assert.equal(left.code, 1, 'the run did not finish here');
+    assert.equal(left.events.find((e) => e.event === 'run/finished')?.status, 'in_progress');
+    const [state] = await fx.query<{ status: string; in_flight: string; worker: string }>(
+      `SELECT r.status,
+              (SELECT count(*) FROM migration_status.migration_chunk_status WHERE run_id = r.run_id AND status = 'in_progress') AS in_flight,
+              (SELECT status FROM migration_status.migration_workers WHERE run_id = r.run_id) AS worker
+       FROM migration_status.migration_runs r WHERE r.run_id = $1`,
+      [runId],
+    );
+    assert.deepEqual({ ...state }, { status: 'in_progress', in_flight: '0', worker: 'stopped' }, 'its chunks finished, the run still open');
+
+    fx.setFaults({ delayMs: 0 });
+    const next = await fx.cli(['worker', '--run', runId, '--config', config]);
+    assert.equal(next.code, 0, next.stderr);
+    assert.match(next.stdout, new RegExp(`run ${runId} joined`));
+    const [t] = await fx.query<{ rows: string }>(`SELECT count(*) AS rows FROM analytics.factvisitcallperformance_cr`);
+    assert.equal(t!.rows, String(ROWS));
   });
 });

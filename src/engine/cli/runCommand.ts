@@ -97,6 +97,8 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
     } else client.kill('SIGKILL');
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM (docker stop, a Kubernetes pod ending) reaches this process alone: it asks what a first Ctrl-C does.
+  process.on('SIGTERM', onSigint);
 
   let exit: WorkerExit;
   try {
@@ -134,6 +136,7 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
     return { exitCode };
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   if (!finished) {
     process.stderr.write(`${describeWorkerExit(exit, 'the run finished')}\n`);

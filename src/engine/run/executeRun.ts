@@ -80,7 +80,8 @@ export class RunExecutor {
       await this.signOff();
     }
     const stoppedByHost = this.options.stopSignal.aborted || this.options.abortSignal.aborted;
-    return this.reporter.finish(this.tuner, this.loader, { stoppedByHost, ...(failure === undefined ? {} : { failure }) });
+    const leaving = stoppedByHost && !!this.options.prepared.joined;
+    return this.reporter.finish(this.tuner, this.loader, { stoppedByHost, leaving, ...(failure === undefined ? {} : { failure }) });
   }
 
   protected async register(): Promise<void> {

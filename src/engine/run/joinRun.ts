@@ -10,7 +10,7 @@ import { findRunFor, requireSameDefinitions } from './resumeRun';
 import { loadRunTables } from './startRun';
 
 /** A run to execute, or the run already completed: a worker that comes late has nothing to do, and that is success. */
-export type JoinedRun = (PreparedRun & { joined: true }) | { runId: string; closed: 'completed' };
+export type JoinedRun = PreparedRun | { runId: string; closed: 'completed' };
 
 export async function prepareJoin(session: Session, runId: string | undefined): Promise<JoinedRun> {
   // Without --run, the config's open run; when there is none, its newest, so that a worker started
