@@ -4,6 +4,7 @@
 import type { ChunkDetail, ChunkGroup, RunSummary, TableSummary, WorkerSummary } from '../../protocol/engine';
 import type { ChunkState, RunState, TableState } from '../../protocol/states';
 import { formatCount, formatPercent, formatRate, formatStartTime, RUN_STATE_LABELS } from '../format';
+import type { NodeView } from './nodeView';
 import { workersView, workerView } from './workerNodes';
 
 export type TreeNode =
@@ -23,18 +24,6 @@ export type TreeNode =
 
 export type NodeKind = TreeNode['kind'];
 
-/** What a TreeItem needs, without vscode types. */
-export interface NodeView {
-  label: string;
-  description?: string;
-  /** Markdown. */
-  tooltip?: string;
-  icon: { id: string; color?: string };
-  contextValue: string;
-  collapsible: 'none' | 'collapsed' | 'expanded';
-  /** Runs on click. */
-  command?: { id: string; title: string; args: unknown[] };
-}
 
 const RUN_ICONS: Record<RunState, { id: string; color?: string }> = {
   pending: { id: 'clock' },

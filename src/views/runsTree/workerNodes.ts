@@ -4,7 +4,7 @@
 // machines (`thaw worker`, a Kubernetes Job) show like this window's own.
 import type { WorkerSummary } from '../../protocol/engine';
 import { formatCount, formatRate } from '../format';
-import type { NodeView } from './nodes';
+import type { NodeView } from './nodeView';
 
 export function workersView(workers: number): NodeView {
   return {
