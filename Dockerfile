@@ -17,6 +17,8 @@ RUN npm run build
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
+# Thaw's own files (the driver's log) go here, not beside a config that may be mounted read-only.
+ENV THAW_STATE_DIR=/home/node/.thaw
 WORKDIR /opt/thaw
 COPY --from=build /src/package.json ./
 COPY --from=build /src/dist/cli.cjs /src/dist/worker.cjs ./dist/
