@@ -3,6 +3,7 @@
 import type { ParamsOf, Requests, ResultOf, WorkerSummary } from '../protocol/engine';
 import { RefusedError } from './errors';
 import { replanUnclaimedChunks } from './plan/replan';
+import { sweepAbandonedRun } from './run/extractPath';
 import { findRunFor, requireSameDefinitions } from './run/resumeRun';
 import { withClient, type PgSession, type Session } from './session';
 import {
@@ -28,10 +29,15 @@ export async function requestStop(session: PgSession, runId: string | undefined)
   return { runId: run.runId };
 }
 
-export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string }> {
+/**
+ * Closes a run for good, and removes its stage files (unload path) when Snowflake can be reached;
+ * `stageFilesLeft` says what remains when it cannot.
+ */
+export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string; stageFilesLeft?: string }> {
   const run = await findRunFor(session, runId);
   await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
-  return { runId: run.runId };
+  const left = await sweepAbandonedRun(session, run.runId);
+  return { runId: run.runId, ...(left ? { stageFilesLeft: left } : {}) };
 }
 
 export async function tuneRun(

@@ -366,6 +366,10 @@ export const Events = {
     failedChunks: number;
     seconds: number;
     peakRssMb: number;
+    /** CPU time this worker process used in this invocation (process.cpuUsage, user + system), in microseconds. */
+    cpuMicros?: number;
+    /** Chunk attempts this worker started on each extract path (extract_mode; `auto` decides per chunk). */
+    chunksByPath?: { unload: number; query: number };
     /** Why the run stopped, when it stopped on an error. */
     error?: string;
   }>('run/finished'),

@@ -90,7 +90,8 @@ export async function runControlCommand(kind: ControlKind, o: ControlOptions): P
           break;
         }
         case 'abandon': {
-          const { runId } = await abandon(session, o.run);
+          const { runId, stageFilesLeft } = await abandon(session, o.run);
+          if (stageFilesLeft) process.stderr.write(`warning: ${stageFilesLeft}\n`);
           process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId })}\n` : `run ${runId} abandoned\n`);
           break;
         }
