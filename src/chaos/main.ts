@@ -25,7 +25,7 @@ const options = new Command()
   .option('--seed <n>', 'seed of every random choice (default: a random one, printed)', integer('--seed', 0))
   .option('--rows <n>', 'most rows of a generated fact table (each iteration picks between a third of it and it)', integer('--rows', 30), 20_000)
   .option('--no-partition', 'split every table by its split column alone (fewer chunks, a quicker run); by default each iteration tosses a coin')
-  .addOption(new Option('--join-with <command>', 'how extra processes join a running run').choices(['resume', 'worker']).default('resume'))
+  .addOption(new Option('--join-with <command>', 'how extra processes join a running run').choices(['worker', 'resume']).default('worker'))
   .parse(process.argv)
   .opts<{ iterations: number; seed?: number; rows: number; partition: boolean; joinWith: 'resume' | 'worker' }>();
 
