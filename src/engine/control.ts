@@ -1,6 +1,6 @@
 // Quick operations on a run through the status tables: they work whichever process (or host)
 // executes the run, since every worker follows the run's row on each heartbeat.
-import type { ParamsOf, Requests, ResultOf } from '../protocol/engine';
+import type { ParamsOf, Requests, ResultOf, WorkerSummary } from '../protocol/engine';
 import { RefusedError } from './errors';
 import { replanUnclaimedChunks } from './plan/replan';
 import { sweepAbandonedRun } from './run/extractPath';
@@ -12,14 +12,13 @@ import {
   getRunProgress,
   getRunTables,
   listChunks,
-  listWorkers,
+  readWorkerSummaries,
   requestStop as requestStopInDb,
   setTunables,
   type ChunkRecord,
   type RunProgressSummary,
   type RunRecord,
   type TableRecord,
-  type WorkerRecord,
 } from './state';
 
 export async function requestStop(session: PgSession, runId: string | undefined): Promise<{ runId: string }> {
@@ -67,7 +66,8 @@ export interface RunStatusReport {
   progress: RunProgressSummary;
   tables: TableRecord[];
   failedChunks: ChunkRecord[];
-  workers: WorkerRecord[];
+  /** Every worker of the run, with its own rate. */
+  workers: WorkerSummary[];
 }
 
 export async function runStatus(session: PgSession, runId: string | undefined): Promise<RunStatusReport> {
@@ -77,7 +77,7 @@ export async function runStatus(session: PgSession, runId: string | undefined): 
     getRunProgress(pool, statusSchema, run.runId, session.config.worker_heartbeat_timeout_seconds),
     getRunTables(pool, statusSchema, run.runId),
     listChunks(pool, statusSchema, run.runId, { status: 'failed', limit: 20 }),
-    listWorkers(pool, statusSchema, run.runId),
+    readWorkerSummaries(pool, statusSchema, run.runId),
   ]);
   return { run, progress, tables, failedChunks, workers };
 }

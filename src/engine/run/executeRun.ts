@@ -84,7 +84,8 @@ export class RunExecutor {
       await this.signOff();
     }
     const stoppedByHost = this.options.stopSignal.aborted || this.options.abortSignal.aborted;
-    const finished = await this.reporter.finish(this.tuner, this.loader, { stoppedByHost, ...(failure === undefined ? {} : { failure }) });
+    const leaving = stoppedByHost && !!this.options.prepared.joined;
+    const finished = await this.reporter.finish(this.tuner, this.loader, { stoppedByHost, leaving, ...(failure === undefined ? {} : { failure }) });
     if (finished.status !== 'in_progress') await this.sweepStage();
     const cpu = process.cpuUsage(cpuAtStart);
     return { ...finished, cpuMicros: cpu.user + cpu.system, chunksByPath: { ...this.loader.paths.chunks } };
