@@ -18,6 +18,7 @@ import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
 import { benchIncremental } from './incremental';
+import { benchVerify, describeVerify } from './verify';
 import { Requests } from '../protocol/engine';
 
 const options = new Command()
@@ -27,8 +28,9 @@ const options = new Command()
   .option('--batch-size <n>', 'rows per chunk', (v) => Number(v), 25_000)
   .option('--out <file>', 'where to write the figures', 'bench-results.json')
   .option('--incremental', 'then an UPSERT run where every row changed, its PostgreSQL limit, and thaw verify of the table')
+  .option('--verify', 'then thaw verify of the freshly loaded table, timed')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number; out: string; incremental?: boolean }>();
+  .opts<{ rows: number; threads: number; batchSize: number; out: string; incremental?: boolean; verify?: boolean }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const target = `analytics_demo.${DEMO_TABLE.toLowerCase()}`;
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
       copyLimit: { seconds: round(copy.seconds), rowsPerSecond: Math.round(copyRate) },
       ratioToCopyLimit: round(thawRate / copyRate),
       ratioToSourceOnly: round(thawRate / sourceRate),
+      ...(options.verify ? { verify: await benchVerify(env.configPath, say) } : {}),
       ...(options.incremental ? { incremental: await benchIncremental(env, options.threads, say) } : {}),
     };
     await writeFile(options.out, `${JSON.stringify(figures, null, 2)}\n`);
@@ -131,11 +134,12 @@ async function main(): Promise<void> {
     w(`thaw / COPY limit            ${figures.ratioToCopyLimit}`);
     w(`thaw / source side           ${figures.ratioToSourceOnly}`);
     w(`peak worker RSS              ${figures.thaw.peakWorkerRssMb} MB`);
+    if (figures.verify) w(`verify after the load        ${describeVerify(figures.verify)}`);
     if (figures.incremental) {
       const { upsert, upsertLimit, verify } = figures.incremental;
       w(`upsert, every row changed    ${upsert.rowsPerSecond.toLocaleString('en-US')} rows/s (${round(upsert.seconds)} s)`);
       w(`staging + ON CONFLICT alone  ${upsertLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit of the same merge)`);
-      w(`verify                       ${verify.rows.toLocaleString('en-US')} rows, ${verify.partitions} partitions in ${round(verify.seconds)} s: ${verify.equal ? 'equal' : 'NOT equal'}`);
+      w(`verify                       ${describeVerify(verify)}`);
     }
     w(`figures written to           ${options.out}`);
   } finally {

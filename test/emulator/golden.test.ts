@@ -210,5 +210,17 @@ describe('emulator: the golden Snowflake SQL', function () {
     );
     const total = [...expected.values()].reduce((a, b) => a + b, 0n);
     assert.deepEqual(await run('08-verify-checksum-no-partition'), [{ ROW_COUNT: 10, CHECKSUM: String(total) }]);
+    // The ranges thaw verify cuts the table into: open at both ends, NULL apart; together the whole.
+    const measures = async (name: string) => (await run(name)).map((r) => [r.PARTITION_VALUE, r.PARTITION_IS_NULL, r.ROW_COUNT, r.CHECKSUM]);
+    assert.deepEqual(await measures('08-verify-checksum-first-range'), [['2024-01-02', false, 6, String(expected.get('2024-01-02'))]]);
+    assert.deepEqual(await measures('08-verify-checksum-last-range'), [['2024-02-02', false, 3, String(expected.get('2024-02-02'))]]);
+    assert.deepEqual(await measures('08-verify-checksum-null-range'), [[null, true, 1, String(expected.get(null))]]);
+  });
+
+  it('11 rows per partition value, in the partition order, NULL left out', async () => {
+    assert.deepEqual(await run('11-partition-counts'), [
+      { PARTITION_VALUE: '2024-01-02', ROW_COUNT: 6 },
+      { PARTITION_VALUE: '2024-02-02', ROW_COUNT: 3 },
+    ]);
   });
 });

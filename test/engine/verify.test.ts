@@ -61,6 +61,21 @@ describe('thaw verify', function () {
     for (const needle of ['\tNaN\t', '\tinf\t', '\t-inf\t', '\\N', '\\t', '\\n', '\\\\', '☕', '00FF\t']) assert.ok(all.includes(needle), `covers ${JSON.stringify(needle)}`);
   });
 
+  it('measures each side in ranges over several connections, streaming each range as it ends', async () => {
+    const result = await fx.cli(['verify', '--config', config, '--json']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const events = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; side?: string; done?: number; total?: number; equal?: boolean });
+    for (const side of ['source', 'target']) {
+      const progress = events.filter((e) => e.event === 'verify/progress' && e.side === side);
+      const total = progress[0]?.total ?? 0;
+      // parallel_threads 4: four ranges per thread of partition values (+ NULL), two per thread of heap blocks.
+      assert.ok(total > 4, `${side}: ${total} ranges`);
+      assert.deepEqual(progress.map((e) => e.done), Array.from({ length: total }, (_, i) => i + 1), `${side}: one event per range`);
+    }
+    assert.equal(events.at(-1)?.event, 'verify/result');
+    assert.equal(events.at(-1)?.equal, true);
+  });
+
   it('reports a good copy equal (exit 0) and stores the result', async () => {
     const result = await fx.cli(['verify', '--config', config]);
     assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -111,5 +126,29 @@ describe('thaw verify', function () {
     const again = await fx.cli(['verify', '--config', config]);
     assert.equal(again.code, 0, again.stdout);
     await assertTablesEqual(fx, { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' }, { schema: 'analytics', table: 'factvisitcallperformance_cr' }, DEMO_COLUMNS);
+  });
+
+  it('checksums only the columns of verify.columns, and names a column that does not exist', async () => {
+    const subset = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, verify: { columns: ['SCORE', 'VISIT_ID'] } }], { batch_size: 500 }, 'subset.json');
+    const outside = await visitDate(fx, 1000500);
+    await fx.query(`UPDATE analytics.factvisitcallperformance_cr SET region_code = 'XX' WHERE visit_id = 1000500`);
+    const blind = await fx.cli(['verify', '--config', subset]);
+    assert.equal(blind.code, 0, blind.stdout + blind.stderr);
+    assert.match(blind.stdout, /checksum over 2 column\(s\) \(verify\.columns\): VISIT_ID, SCORE/);
+    const everyColumn = await fx.cli(['verify', '--config', config]);
+    assert.equal(everyColumn.code, 1, everyColumn.stdout);
+    assert.match(everyColumn.stdout, new RegExp(`VISIT_DATE ${outside}: \\d+ rows on both sides, checksums differ`));
+
+    const inside = await visitDate(fx, 1000600);
+    await fx.query(`UPDATE analytics.factvisitcallperformance_cr SET score = score + 1 WHERE visit_id = 1000600`);
+    const seen = await fx.cli(['verify', '--config', subset]);
+    assert.equal(seen.code, 1, seen.stdout);
+    assert.match(seen.stdout, new RegExp(`VISIT_DATE ${inside}: \\d+ rows on both sides, checksums differ`));
+    assert.doesNotMatch(seen.stdout, new RegExp(`VISIT_DATE ${outside}:`));
+
+    const typo = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, verify: { columns: ['SCOR'] } }], {}, 'typo.json');
+    const refused = await fx.cli(['verify', '--config', typo]);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /verify\.columns "SCOR" is not a column of .*FACTVISITCALLPERFORMANCE_CR \(did you mean "SCORE"\?\)/);
   });
 });
