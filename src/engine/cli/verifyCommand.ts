@@ -31,7 +31,6 @@ function printVerification(v: Verification, json: boolean): void {
           partitions: t.partitions.length,
           mismatches: t.mismatches,
           checksumColumns: t.checksumColumns,
-          leftOut: t.leftOut,
         })),
       })}\n`,
     );
@@ -48,7 +47,6 @@ function printVerification(v: Verification, json: boolean): void {
       w(`    ${which}: ${why}`);
     }
     if (t.table.verify_columns) w(`    checksum over ${t.checksumColumns.length} column(s) (verify.columns): ${t.checksumColumns.join(', ')}`);
-    if (t.leftOut.length > 0) w(`    not in the checksum (only NULL or not): ${t.leftOut.join(', ')}`);
   }
   w(v.equal ? 'equal' : 'NOT equal');
 }
@@ -58,7 +56,7 @@ async function verifyOnce(o: VerifyOptions, repair: boolean): Promise<{ verifica
   try {
     // --json streams each range as it is measured: how far verify got, on which side.
     const onProgress = o.json ? (p: VerifyProgress) => process.stdout.write(`${JSON.stringify({ event: 'verify/progress', ...p })}\n`) : undefined;
-    const verification = await verifyTables(session, { table: o.table, onProgress });
+    const verification = await verifyTables(session, { tables: o.table === undefined ? undefined : [o.table], onProgress });
     printVerification(verification, !!o.json);
     const repairRunId = repair && !verification.equal ? await startRepairRun(session, verification) : null;
     return { verification, repairRunId };

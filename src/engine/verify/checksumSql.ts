@@ -82,9 +82,18 @@ function blockFilter(blocks: BlockRange): string {
   return blocks.high === null ? ` WHERE ${low}` : ` WHERE ${low} AND ctid < '(${blocks.high},0)'::tid`;
 }
 
+export interface TargetChecksumOptions {
+  partition?: CanonicalColumn;
+  /** One range of heap blocks; absent: the whole table. */
+  blocks?: BlockRange;
+  /** The status schema, which holds canonical_json(). */
+  statusSchema: string;
+}
+
 /** The same measures over the target table, or over one range of its heap blocks. */
-export function targetChecksumQuery(target: string, columns: readonly CanonicalColumn[], partition: CanonicalColumn | undefined, blocks?: BlockRange): string {
-  const hash = `('x' || left(md5(${targetCanonicalRow(columns)}), 16))::bit(64)::bigint`;
+export function targetChecksumQuery(target: string, columns: readonly CanonicalColumn[], options: TargetChecksumOptions): string {
+  const { partition, blocks } = options;
+  const hash = `('x' || left(md5(${targetCanonicalRow(columns, options.statusSchema)}), 16))::bit(64)::bigint`;
   const measures = `count(*) AS row_count, (sum(h) + 18446744073709551616 * count(*) FILTER (WHERE h < 0))::text AS checksum`;
   const where = blocks ? blockFilter(blocks) : '';
   if (!partition) return `SELECT ${measures} FROM (SELECT ${hash} AS h FROM ${target}${where}) s`;

@@ -121,6 +121,7 @@ async function joinSnapshot(pool: pg.Pool, snapshot: string): Promise<pg.PoolCli
 /** The target's measures: `threads` connections over ranges of heap blocks (two per thread). */
 export async function measureTarget(
   pool: pg.Pool,
+  statusSchema: string,
   target: string,
   columns: readonly CanonicalColumn[],
   partition: CanonicalColumn | undefined,
@@ -147,7 +148,7 @@ export async function measureTarget(
       [lead, ...helpers].map(async (client) => {
         while (next < ranges.length) {
           const range = ranges[next++]!;
-          const { rows } = await client.query<TargetRow>(targetChecksumQuery(target, columns, partition, range)).catch((err: unknown) => {
+          const { rows } = await client.query<TargetRow>(targetChecksumQuery(target, columns, { partition, blocks: range, statusSchema })).catch((err: unknown) => {
             next = ranges.length; // the other connections take no further range
             throw err;
           });

@@ -17,7 +17,7 @@ import { applyStatusSchema } from '../state';
 import { inTransaction } from '../state/db';
 import { qualifiedName, tableExists } from '../target';
 import type { SourceColumn } from '../types/model';
-import { CHECKSUM_LEFT_OUT, type CanonicalColumn } from './canonical';
+import type { CanonicalColumn } from './canonical';
 import { measureSource, measureTarget, type Measure, type RangeProgress } from './measure';
 
 export interface PartitionResult {
@@ -39,12 +39,11 @@ export interface TableVerification {
   mismatches: PartitionResult[];
   /** Source columns whose values the checksum covers (`verify.columns`, or all). */
   checksumColumns: string[];
-  /** Columns whose values the checksum does not cover (only NULL or not), with their types. */
-  leftOut: string[];
 }
 
 export interface Verification {
   verifyId: string;
+  startedAt: Date;
   equal: boolean;
   tables: TableVerification[];
 }
@@ -94,7 +93,7 @@ async function verifyTable(session: Session, table: ResolvedTable, onProgress: (
   const side = { threads: session.config.parallel_threads, onRange: (p: RangeProgress) => onProgress?.({ table: table.name, ...p }) };
   const [sourceMeasures, targetMeasures] = await Promise.all([
     measureSource(session, sourceTable, checksummed, partition, snapshot, side),
-    measureTarget(session.pool, qualifiedName(table.target_schema, table.target_table), checksummed.map(canonicalOf), partition && canonicalOf(partition), side),
+    measureTarget(session.pool, session.statusSchema, qualifiedName(table.target_schema, table.target_table), checksummed.map(canonicalOf), partition && canonicalOf(partition), side),
   ]);
   const partitions = comparePartitions(sourceMeasures, targetMeasures);
   return {
@@ -104,28 +103,27 @@ async function verifyTable(session: Session, table: ResolvedTable, onProgress: (
     partitions,
     mismatches: partitions.filter((p) => !p.equal),
     checksumColumns: checksummed.map((c) => c.name),
-    leftOut: checksummed.filter((c) => CHECKSUM_LEFT_OUT.includes(c.type)).map((c) => `${c.name} (${c.type})`),
   };
 }
 
-/** The config's tables, or the one named (source table name, target name, or schema.target). */
-export function tablesToVerify(session: Session, name: string | undefined): ResolvedTable[] {
+/** The config's tables, or those named (each by source table name, target name, or schema.target). */
+export function tablesToVerify(session: Session, names: readonly string[] | undefined): ResolvedTable[] {
   const tables = session.config.tables;
-  if (name === undefined) return tables;
-  const lower = name.toLowerCase();
-  const found = tables.filter((t) => t.source_table.toLowerCase() === lower || t.name === lower || t.target_table === lower);
-  if (found.length === 0) throw new RefusedError(`the config has no table ${name} (it has ${tables.map((t) => t.source_table).join(', ')})`);
-  return found;
+  if (names === undefined) return tables;
+  const matches = (t: ResolvedTable, name: string) => [t.source_table.toLowerCase(), t.name, t.target_table].includes(name.toLowerCase());
+  const unknown = names.find((name) => !tables.some((t) => matches(t, name)));
+  if (unknown !== undefined) throw new RefusedError(`the config has no table ${unknown} (it has ${tables.map((t) => t.source_table).join(', ')})`);
+  return tables.filter((t) => names.some((name) => matches(t, name)));
 }
 
 async function store(session: Session, v: Verification): Promise<void> {
   const s = pg.escapeIdentifier(session.statusSchema);
   await withClient(session, async (client) => {
-    await applyStatusSchema(client, session.statusSchema);
     await inTransaction(client, async () => {
-      await client.query(`INSERT INTO ${s}.migration_verifications (verify_id, config_hash, finished_at, equal) VALUES ($1, $2, now(), $3)`, [
+      await client.query(`INSERT INTO ${s}.migration_verifications (verify_id, config_hash, started_at, finished_at, equal) VALUES ($1, $2, $3, now(), $4)`, [
         v.verifyId,
         session.configHash,
+        v.startedAt,
         v.equal,
       ]);
       for (const t of v.tables) {
@@ -153,11 +151,14 @@ async function store(session: Session, v: Verification): Promise<void> {
 }
 
 /** Compares the tables (all, or the one named), stores the result and returns it. */
-export async function verifyTables(session: Session, options: { table?: string; onProgress?: (p: VerifyProgress) => void }): Promise<Verification> {
-  const tables = tablesToVerify(session, options.table);
+export async function verifyTables(session: Session, options: { tables?: readonly string[]; onProgress?: (p: VerifyProgress) => void }): Promise<Verification> {
+  const startedAt = new Date();
+  const tables = tablesToVerify(session, options.tables);
+  // The status schema holds the results and canonical_json(), which the target's checksums call.
+  await withClient(session, (client) => applyStatusSchema(client, session.statusSchema));
   const results: TableVerification[] = [];
   for (const table of tables) results.push(await verifyTable(session, table, options.onProgress));
-  const verification = { verifyId: newRunId(), equal: results.every((t) => t.mismatches.length === 0), tables: results };
+  const verification = { verifyId: newRunId(), startedAt, equal: results.every((t) => t.mismatches.length === 0), tables: results };
   await store(session, verification);
   return verification;
 }
