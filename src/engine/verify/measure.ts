@@ -105,14 +105,19 @@ interface TargetRow {
   checksum: string | null;
 }
 
+// The failing query reports a broken connection; the client's own 'error' event must not end the process.
+const onBrokenConnection = () => undefined;
+
 /** A client of the pool in a read-only REPEATABLE READ transaction at `snapshot` (exported by another). */
 async function joinSnapshot(pool: pg.Pool, snapshot: string): Promise<pg.PoolClient> {
   const client = await pool.connect();
+  client.on('error', onBrokenConnection);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replaceAll("'", "''")}'`);
     return client;
   } catch (err) {
+    client.off('error', onBrokenConnection);
     client.release(true);
     throw err;
   }
@@ -129,6 +134,7 @@ export async function measureTarget(
 ): Promise<Measure[]> {
   const sums = new MeasureSums();
   const lead = await pool.connect();
+  lead.on('error', onBrokenConnection);
   const helpers: pg.PoolClient[] = [];
   let failed = false;
   try {
@@ -172,6 +178,7 @@ export async function measureTarget(
   } finally {
     for (const client of [lead, ...helpers]) {
       if (!failed) await client.query('COMMIT').catch(() => undefined);
+      client.off('error', onBrokenConnection);
       client.release(failed);
     }
   }
