@@ -83,8 +83,8 @@ describe('editor: Migration: Verify', function () {
     await waitVisible(editor, 'the Verify action in the run’s context menu', verifyAction);
     await editor.step('choose Verify', 'the Verify menu item', () => verifyAction.first().click());
 
-    await editor.runCommand('Migration: Show Progress');
-    panel = await editor.waitForWebview(/Verification against the source/);
+    // Verify brings the run's panel to the front with the new result.
+    panel = await editor.waitForWebview(/differ from the source/, 180_000);
     await until('the panel shows the mismatching partition', () => text('[data-testid="verify-summary"]'), (t) => /^1 partition\(s\) differ from the source · checked /.test(t));
     assert.match(await text(`.verify-table[data-target="${TARGET}"] .table-name`), /· [\d,]+ equal, 1 mismatching of [\d,]+ partitions$/);
     const mismatch = await text(`.verify-table[data-target="${TARGET}"] .verify-mismatches li`);
