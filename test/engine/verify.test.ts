@@ -20,11 +20,11 @@ const ROWS = 4000;
 // case, non-ASCII keys, escapes, control characters, U+2028, emoji, empty containers, JSON null,
 // scalars at the top, numbers with trailing zeros, big integers, negative fractions.
 const EDGE_JSON: ReadonlyArray<[attributes: string, productCodes: string, location: string]> = [
-  ['{"b":1,"aa":2,"10":3,"9":4,"é":5,"z":{"y":[{"b":null,"a":true}],"x":"tab\there \"q\" back\\slash"}}', '[{"b":2,"a":1},"x",[3,2,1],null]', '{"lon":-0.5,"lat":1.25,"Lat":0}'],
-  ['"text with \u0001 control, \u2028 separator and 😀"', '[]', '{}'],
+  ['{"b":1,"aa":2,"10":3,"9":4,"é":5,"z":{"y":[{"b":null,"a":true}],"x":"tab\\there \\"q\\" back\\\\slash"}}', '[{"b":2,"a":1},"x",[3,2,1],null]', '{"lon":-0.5,"lat":1.25,"Lat":0}'],
+  ['"text with \\u0001 control, \u2028 separator and 😀"', '[]', '{}'],
   ['{"empty":{},"list":[],"null":null,"d":12.30,"n":-0.5,"big":12345678901234567890123}', '[{"k":{"z":1,"a":[{"y":2,"x":1}]}}]', '{"ключ":"значение","key":"v"}'],
   ['true', '["P1"]', '{"a":{"c":3,"b":2}}'],
-  ['12345678901234567890123', '[1.50,-2,0]', '{"b":"\n","a":"\\N"}'],
+  ['12345678901234567890123', '[1.50,-2,0]', '{"b":"\\n","a":"\\\\N"}'],
 ];
 const EDGE_ROWS = EDGE_JSON.length;
 const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -54,7 +54,7 @@ describe('thaw verify', function () {
     assert.equal(loaded.code, 0, loaded.stderr);
   });
   after(async () => {
-    await destroy(sf);
+    if (sf) await destroy(sf);
     await fx?.close();
   });
 
