@@ -25,6 +25,8 @@ import {
   readWorkerSummaries,
   retryChunks,
 } from './state';
+import { readVerification } from './verify/readVerification';
+import { verifyForHost } from './verify/verifyRequest';
 
 type RequestKey = keyof typeof Requests;
 
@@ -117,6 +119,12 @@ export class EngineService {
       const s = await this.pgSession(p.configPath);
       const buckets = await readThroughput(s.pool, s.statusSchema, p.runId, p.bucketSeconds);
       return { runId: p.runId, bucketSeconds: p.bucketSeconds, buckets, maxWorkerMemoryMb: s.config.max_worker_memory_mb };
+    },
+
+    verify: (p) => this.withSession(p.configPath, true, (s) => verifyForHost(s, p, this.emit)),
+    verifyResult: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readVerification(s.pool, s.statusSchema, { configHash: s.configHash, runId: p.runId });
     },
 
     workerStop: async () => {

@@ -5,6 +5,7 @@ import { CATALOG_VIEWS, OVERRIDES_TABLE } from './catalogViews';
 import { CLOCK_VARIABLE, EmulatorClock } from './clock';
 import { MACROS } from './macros';
 import { RetentionSettings } from './retention';
+import { registerJsonFunctions } from './sortedJson';
 import { TimeTravelStore } from './timeTravel';
 import type { WireColumn } from './wireTypes';
 
@@ -122,6 +123,7 @@ export class EmulatorDatabase {
 
   private async connect(): Promise<DuckDBConnection> {
     const conn = await this.instance.connect();
+    registerJsonFunctions(conn);
     for (const sql of [...MACROS, ...CATALOG_VIEWS]) await conn.run(sql);
     this.all.add(conn);
     return conn;

@@ -9,9 +9,11 @@ import { isPanelToHost, SNAPSHOT_INTERVAL_MS, type HostToPanel, type PanelToHost
 import { panelHtml } from './panelHtml';
 import type { PanelEngine } from './panelEngine';
 import { RunFeed } from './runFeed';
+import { VerificationFeed } from './verificationFeed';
 
 export class ProgressPanel implements vscode.Disposable {
   private readonly feed: RunFeed;
+  private readonly verification: VerificationFeed;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   /** The layout the page has; it gets the current one whenever they differ. */
@@ -32,9 +34,12 @@ export class ProgressPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot] };
     panel.title = `Migration ${runId}`;
     this.feed = new RunFeed(engine, runId, configPath);
+    this.verification = new VerificationFeed(engine, runId, configPath);
     this.disposables.push(
       this.feed,
       this.feed.onDidChange(() => this.schedulePost()),
+      this.verification,
+      this.verification.onDidChange(() => this.postVerification()),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isPanelToHost(m)) void this.receive(m);
       }),
@@ -42,6 +47,7 @@ export class ProgressPanel implements vscode.Disposable {
         // A hidden page is gone; it says ready again when it is shown.
         if (!panel.visible) this.ready = false;
         this.feed.setActive(panel.visible);
+        this.verification.setActive(panel.visible);
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -69,6 +75,7 @@ export class ProgressPanel implements vscode.Disposable {
         this.ready = true;
         this.pageLayoutKey = message.layoutKey;
         this.post();
+        this.postVerification();
         return;
       case 'layout/request':
         this.pageLayoutKey = null;
@@ -129,6 +136,13 @@ export class ProgressPanel implements vscode.Disposable {
     }
     this.lastPostAt = now;
     void this.panel.webview.postMessage({ type: 'snapshot/update', snapshot } satisfies HostToPanel);
+  }
+
+  /** The verification section is posted apart from the snapshots: it changes rarely. */
+  private postVerification(): void {
+    const verification = this.verification.result;
+    if (!this.ready || verification === undefined) return;
+    void this.panel.webview.postMessage({ type: 'verification/update', verification } satisfies HostToPanel);
   }
 
   dispose(): void {
