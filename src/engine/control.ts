@@ -14,6 +14,7 @@ import {
   requestStop as requestStopInDb,
   setTunables,
   type ChunkRecord,
+  type ReleasedChunk,
   type RunProgressSummary,
   type RunRecord,
   type TableRecord,
@@ -29,10 +30,10 @@ export async function requestStop(session: PgSession, runId: string | undefined)
   return { runId: run.runId };
 }
 
-export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string }> {
+export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string; released: ReleasedChunk[] }> {
   const run = await findRunFor(session, runId);
-  await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
-  return { runId: run.runId };
+  const { released } = await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
+  return { runId: run.runId, released };
 }
 
 export async function tuneRun(

@@ -80,7 +80,12 @@ export class EngineService {
         }),
       ),
     stop: async (p) => requestStop(await this.pgSession(p.configPath), p.runId),
-    abandon: async (p) => abandon(await this.pgSession(p.configPath), p.runId),
+    abandon: async (p) => {
+      const { runId, released } = await abandon(await this.pgSession(p.configPath), p.runId);
+      // The tree and the panel follow chunk events; without these they would learn of the change at their next read.
+      for (const c of released) this.emit(Events.chunkStateChanged, { runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: c.attempts });
+      return { runId };
+    },
     tune: (p) => this.withSession(p.configPath, p.batchSize !== undefined, (s) => tuneRun(s, p)),
 
     listRuns: async (p) => {

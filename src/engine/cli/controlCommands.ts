@@ -72,7 +72,10 @@ export async function runControlCommand(kind: ControlKind, o: ControlOptions): P
           break;
         }
         case 'abandon': {
-          const { runId } = await abandon(session, o.run);
+          const { runId, released } = await abandon(session, o.run);
+          if (o.json) {
+            for (const c of released) process.stdout.write(`${JSON.stringify({ event: 'chunk/stateChanged', runId, ...c, status: 'pending' })}\n`);
+          }
           process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId })}\n` : `run ${runId} abandoned\n`);
           break;
         }
