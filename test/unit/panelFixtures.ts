@@ -96,7 +96,7 @@ export function statusRead(overrides: Partial<StatusRead> = {}): StatusRead {
     run: runSummary(),
     tables: [tableSummary()],
     chunkMap: chunkMap({ partitions: 4, perPartition: () => 10 }),
-    timeline: { runId: 'run-1', bucketSeconds: 5, buckets: [], maxWorkerMemoryMb: 2048 },
+    timeline: { runId: 'run-1', bucketSeconds: 5, buckets: [], tunings: [], maxWorkerMemoryMb: 2048 },
     workers: [],
     ...overrides,
   };

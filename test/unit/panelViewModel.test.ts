@@ -127,17 +127,23 @@ describe('panel view model', () => {
   it('charts throughput over time with every tuning change marked, and RSS against max_worker_memory_mb', () => {
     const r = new RunRecorder('run-1', '/ws/config.json');
     const buckets = [0, 5, 10, 30].map((s) => ({ t: T0 + s * 1000, rows: 50_000, bytes: 5_000_000, chunks: 2 }));
-    r.applyRead(statusRead({ timeline: { runId: 'run-1', bucketSeconds: 5, buckets, maxWorkerMemoryMb: 1024 } }), T0);
+    r.applyRead(statusRead({ timeline: { runId: 'run-1', bucketSeconds: 5, buckets, tunings: [], maxWorkerMemoryMb: 1024 } }), T0);
+    // Tuned by this window's worker: pushed at once.
     r.applyTuned({ runId: 'run-1', threads: 8, batchSize: 25000, at: new Date(T0 + 12_000).toISOString() });
-    // Tuned elsewhere (the CLI): the next read sees other tunables and marks it too.
-    r.applyRead(statusRead({ run: runSummary({ parallelThreads: 2, batchSize: 10000 }), timeline: { runId: 'run-1', bucketSeconds: 5, buckets, maxWorkerMemoryMb: 1024 } }), T0 + 20_000);
+    assert.deepEqual(r.snapshot(T0 + 13_000)!.tunings, [{ t: T0 + 12_000, threads: 8, batchSize: 25000 }]);
+    // The next read brings every tune the status tables recorded (this one, and one from the CLI) in their place.
+    const tunings = [
+      { t: T0 + 12_000, threads: 8, batchSize: 25000 },
+      { t: T0 + 17_000, threads: 2, batchSize: 10000 },
+    ];
+    r.applyRead(statusRead({ run: runSummary({ parallelThreads: 2, batchSize: 10000 }), timeline: { runId: 'run-1', bucketSeconds: 5, buckets, tunings, maxWorkerMemoryMb: 1024 } }), T0 + 20_000);
     r.applyProgress(progress({ rssMb: 300, threadsEffective: 2 }), T0 + 21_000);
     const vm = toViewModel(r.snapshot(T0 + 21_000)!);
     assert.deepEqual(vm.throughput.t, [0, 5, 10, 15, 20, 25, 30].map((s) => (T0 + s * 1000) / 1000));
     assert.deepEqual(vm.throughput.values, [10_000, 10_000, 10_000, 0, 0, 0, 10_000]);
     assert.deepEqual(vm.throughput.marks, [
       { t: (T0 + 12_000) / 1000, label: 'threads 8 · batch 25.0k' },
-      { t: (T0 + 20_000) / 1000, label: 'threads 2 · batch 10.0k' },
+      { t: (T0 + 17_000) / 1000, label: 'threads 2 · batch 10.0k' },
     ]);
     assert.equal(vm.memory.limitMb, 1024);
     assert.deepEqual(vm.memory.values, [300]);

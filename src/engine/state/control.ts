@@ -40,7 +40,11 @@ export async function failRun(db: Queryable, schema: string, runId: string, erro
   );
 }
 
-/** Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. */
+/**
+ * Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. A
+ * change is recorded in migration_run_tunings by the same statement, with its time: the panel's
+ * tuning marks, for a run tuned from anywhere.
+ */
 export async function setTunables(
   db: Queryable,
   schema: string,
@@ -54,8 +58,18 @@ export async function setTunables(
   }
   const t = statusTables(schema);
   const { rows } = await db.query(
-    `UPDATE ${t.runs} SET parallel_threads = coalesce($2, parallel_threads), batch_size = coalesce($3, batch_size)
-     WHERE run_id = $1 RETURNING *`,
+    `WITH before AS (
+       -- The statement's snapshot: the values before this update (a FOR UPDATE here would skip the row the update changes).
+       SELECT parallel_threads, batch_size FROM ${t.runs} WHERE run_id = $1
+     ), tuned AS (
+       UPDATE ${t.runs} SET parallel_threads = coalesce($2, parallel_threads), batch_size = coalesce($3, batch_size)
+       WHERE run_id = $1 RETURNING *
+     ), recorded AS (
+       INSERT INTO ${t.tunings} (run_id, parallel_threads, batch_size)
+       SELECT tuned.run_id, tuned.parallel_threads, tuned.batch_size FROM tuned, before
+       WHERE (tuned.parallel_threads, tuned.batch_size) IS DISTINCT FROM (before.parallel_threads, before.batch_size)
+     )
+     SELECT * FROM tuned`,
     [runId, tunables.parallelThreads ?? null, tunables.batchSize ?? null],
   );
   if (!rows[0]) throw new RefusedError(`run ${runId} does not exist`, { runId });
