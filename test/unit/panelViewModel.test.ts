@@ -3,7 +3,7 @@ import type { ProgressSnapshot } from '../../src/protocol/engine';
 import { chunkStateOfCode } from '../../src/protocol/panel';
 import { groupFailedChunks } from '../../src/views/panel/model/failedGroups';
 import { RunRecorder } from '../../src/views/panel/model/runRecorder';
-import { toViewModel } from '../../src/views/panel/model/viewModel';
+import { statusLine, toViewModel } from '../../src/views/panel/model/viewModel';
 import { chunkMap, runSummary, statusRead, T0, tableSummary } from './panelFixtures';
 
 function progress(overrides: Partial<ProgressSnapshot>): ProgressSnapshot {
@@ -38,6 +38,17 @@ describe('panel view model', () => {
     assert.equal(vm.eta, '2m 20s');
     assert.equal(vm.source, 'live from this window’s worker');
     assert.equal(vm.tables[0]!.name, 'FACTVISITCALLPERFORMANCE_CR → analytics_dev2.factvisitcallperformance_cr');
+  });
+
+  it('gives the status bar the panel\'s own percent, current rate and ETA; a run that is not running, its state', () => {
+    const r = new RunRecorder('run-1', '/ws/config.json');
+    r.applyRead(statusRead(), T0);
+    for (let s = 0; s <= 60; s++) r.applyProgress(progress({ rowsLoaded: s * 3270, bytesLoaded: s * 3270 * 200 }), T0 + s * 1000);
+    const vm = toViewModel(r.snapshot(T0 + 60_000)!);
+    assert.equal(statusLine(vm), '19.6% · 3.27k rows/s · ETA 4m 06s');
+    assert.equal(statusLine(vm), `${vm.percent}% · ${vm.currentRate.split(' · ')[0]} · ETA ${vm.eta}`, 'the figures the panel shows');
+    r.applyRead(statusRead({ run: runSummary({ status: 'stopped', rowsLoaded: 196_200 }) }), T0 + 61_000);
+    assert.equal(statusLine(toViewModel(r.snapshot(T0 + 61_000)!)), '19.6% · stopped');
   });
 
   it('says "estimating…" before the rate has settled', () => {
