@@ -7,6 +7,8 @@ import { gunzip } from 'node:zlib';
 import type { FaultInjector, FaultSettings } from '../faults';
 import { transientInternalError, type SnowflakeSqlError } from '../db/sqlErrors';
 import type { BindValue } from '../db/statementRunner';
+import { isStageFilePath, serveStageFile } from '../stage/stageHttp';
+import type { StageStore } from '../stage/stageStore';
 import type { QueryRecord, QueryRegistry } from './queryRegistry';
 import { MASTER_VALIDITY_SECONDS, parameterList, SESSION_VALIDITY_SECONDS, type SessionStore } from './sessions';
 
@@ -16,6 +18,7 @@ export interface HttpContext {
   sessions: SessionStore;
   queries: QueryRegistry;
   faults: FaultInjector;
+  stages: StageStore;
   /** How long a query request waits for its result before answering "in progress". */
   resultWaitMs: number;
   baseUrl: () => string;
@@ -56,6 +59,8 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   }
   const delay = ctx.faults.delayMs();
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+
+  if (isStageFilePath(path) && method === 'GET') return serveStageFile(ctx.stages, ctx.faults, req, res, path);
 
   const chunk = /^\/__thaw\/chunks\/([^/]+)\/(\d+)$/.exec(path);
   if (chunk && method === 'GET') return sendChunk(ctx, res, chunk[1]!, Number(chunk[2]));
