@@ -26,6 +26,8 @@ import {
   readWorkerSummaries,
   retryChunks,
 } from './state';
+import { readVerification } from './verify/readVerification';
+import { verifyForHost } from './verify/verifyRequest';
 
 type RequestKey = keyof typeof Requests;
 type RetryParams = ParamsOf<(typeof Requests)['retry']>;
@@ -118,6 +120,12 @@ export class EngineService {
         readTunings(s.pool, s.statusSchema, p.runId),
       ]);
       return { runId: p.runId, bucketSeconds: p.bucketSeconds, buckets, tunings, maxWorkerMemoryMb: s.config.max_worker_memory_mb };
+    },
+
+    verify: (p) => this.withSession(p.configPath, true, (s) => verifyForHost(s, p, this.emit)),
+    verifyResult: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readVerification(s.pool, s.statusSchema, { configHash: s.configHash, runId: p.runId });
     },
 
     workerStop: async () => {

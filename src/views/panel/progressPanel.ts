@@ -10,9 +10,11 @@ import { panelHtml } from './panelHtml';
 import type { PanelEngine } from './panelEngine';
 import type { RunFeed } from './runFeed';
 import type { RunFeeds } from './runFeeds';
+import { VerificationFeed } from './verificationFeed';
 
 export class ProgressPanel implements vscode.Disposable {
   private readonly feed: RunFeed;
+  private readonly verification: VerificationFeed;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   /** The layout the page has; it gets the current one whenever they differ. */
@@ -33,9 +35,12 @@ export class ProgressPanel implements vscode.Disposable {
     panel.title = `Migration ${runId}`;
     const hold = feeds.hold(runId, configPath);
     this.feed = hold.feed;
+    this.verification = new VerificationFeed(engine, runId, configPath);
     this.disposables.push(
       hold,
       this.feed.onDidSnapshot((snapshot) => this.post(snapshot)),
+      this.verification,
+      this.verification.onDidChange(() => this.postVerification()),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isPanelToHost(m)) void this.receive(m);
       }),
@@ -43,6 +48,7 @@ export class ProgressPanel implements vscode.Disposable {
         // A hidden page is gone; it says ready again when it is shown.
         if (!panel.visible) this.ready = false;
         hold.setActive(panel.visible);
+        this.verification.setActive(panel.visible);
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -70,6 +76,7 @@ export class ProgressPanel implements vscode.Disposable {
         this.ready = true;
         this.pageLayoutKey = message.layoutKey;
         this.post(this.feed.latest);
+        this.postVerification();
         return;
       case 'layout/request':
         this.pageLayoutKey = null;
@@ -116,6 +123,13 @@ export class ProgressPanel implements vscode.Disposable {
       this.pageLayoutKey = layout.key;
     }
     void this.panel.webview.postMessage({ type: 'snapshot/update', snapshot } satisfies HostToPanel);
+  }
+
+  /** The verification section is posted apart from the snapshots: it changes rarely. */
+  private postVerification(): void {
+    const verification = this.verification.result;
+    if (!this.ready || verification === undefined) return;
+    void this.panel.webview.postMessage({ type: 'verification/update', verification } satisfies HostToPanel);
   }
 
   dispose(): void {
