@@ -16,6 +16,7 @@ import {
   requestStop as requestStopInDb,
   setTunables,
   type ChunkRecord,
+  type ReleasedChunk,
   type RunProgressSummary,
   type RunRecord,
   type TableRecord,
@@ -33,18 +34,20 @@ export async function requestStop(session: PgSession, runId: string | undefined)
 /**
  * Closes a run for good, and removes what it kept in Snowflake when Snowflake can be reached: its
  * stage files (unload path; `stageFilesLeft` says what remains otherwise) and its snapshot clones
- * (through `openSource`, opened only when it has some; `warning` names those left).
+ * (through `openSource`, opened only when it has some; `warning` names those left). `released`
+ * are the chunks it took back from the workers loading them.
  */
 export async function abandon(
   session: PgSession,
   runId: string | undefined,
   openSource: () => Promise<Session>,
-): Promise<{ runId: string; stageFilesLeft?: string; warning?: string }> {
+): Promise<{ runId: string; released: ReleasedChunk[]; stageFilesLeft?: string; warning?: string }> {
   const run = await findRunFor(session, runId);
   const abandoned = await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
+  const { released } = abandoned;
   const left = await sweepAbandonedRun(session, run.runId);
-  const warning = await releaseAbandonedClones(abandoned, openSource);
-  return { runId: run.runId, ...(left ? { stageFilesLeft: left } : {}), ...(warning ? { warning } : {}) };
+  const warning = await releaseAbandonedClones(abandoned.run, openSource);
+  return { runId: run.runId, released, ...(left ? { stageFilesLeft: left } : {}), ...(warning ? { warning } : {}) };
 }
 
 export async function tuneRun(

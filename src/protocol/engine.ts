@@ -266,11 +266,20 @@ export interface ThroughputBucket {
   chunks: number;
 }
 
+/** A change of a run's tunables: the values from `t` (epoch milliseconds) on. */
+export interface RunTuning {
+  t: number;
+  threads: number;
+  batchSize: number;
+}
+
 /** What happened over time: what the panel charts for a run it does not execute itself. */
 export interface RunTimeline {
   runId: string;
   bucketSeconds: number;
   buckets: ThroughputBucket[];
+  /** Every tuning change, oldest first, whoever made it. */
+  tunings: RunTuning[];
   /** max_worker_memory_mb of this config: the line every worker keeps under. */
   maxWorkerMemoryMb: number;
 }
@@ -378,7 +387,7 @@ export const Requests = {
   listWorkers: request<ConfigRef & { runId: string }, WorkerSummary[]>('run/workers'),
   /** Every chunk of a run, compactly, for the progress panel's map. */
   chunkMap: request<ConfigRef & { runId: string }, ChunkMap>('run/chunkMap'),
-  /** Throughput buckets of a run from its chunks' completion times, and the memory limit. */
+  /** Throughput buckets of a run from its chunks' completion times, its tuning changes, and the memory limit. */
   timeline: request<ConfigRef & { runId: string; bucketSeconds: number }, RunTimeline>('run/timeline'),
 
   /**

@@ -6,7 +6,7 @@
 // the chunk states, keyed: a snapshot names the layout its states belong to, and a webview that
 // lacks it asks for it. The webview speaks first (`panel/ready`), so the host never posts into a
 // page that is not listening yet.
-import type { ChunkCounts, TableSummary, VerifyResult } from './engine';
+import type { ChunkCounts, ChunkMap, TableSummary, VerifyResult } from './engine';
 import type { ChunkState, RunState } from './states';
 
 // ---------------------------------------------------------------------------------------------
@@ -114,6 +114,25 @@ export function chunkStateOfCode(code: string): ChunkState {
     default:
       return 'pending';
   }
+}
+
+/** A run's chunk map before any chunk is added: what the reader and the test builders fill. */
+export function emptyChunkMap(runId: string): ChunkMap {
+  return {
+    runId,
+    chunkIds: [],
+    tableOrdinals: [],
+    partitionIndex: [],
+    partitions: [],
+    splitLow: [],
+    splitHigh: [],
+    splitIsNull: [],
+    rowsExpected: [],
+    status: [],
+    attempts: [],
+    durationMs: [],
+    errors: [],
+  };
 }
 
 /** What the webview keeps through getState/setState, and what the serializer gets back after a reload. */

@@ -45,7 +45,7 @@ export async function planAndReport(session: Session): Promise<PlanReport> {
   const warnings: string[] = [];
   if (open) {
     const replaced = await withClient(session, (client) => abandonRun(client, statusSchema, open.runId, 'replaced by a newer plan'));
-    const left = await releaseRunClones(session.source, replaced);
+    const left = await releaseRunClones(session.source, replaced.run);
     if (left) warnings.push(left);
   }
   // Tables get ordinals 1..n in plan order (createRun): the report's tableOrdinal names the same table.
