@@ -3,6 +3,7 @@
 // misspelt key is an error rather than a silently ignored setting.
 
 import { z } from 'zod';
+import { pgNameProblem } from '../types/pgName';
 import { PG_TYPE_NAME, PG_TYPE_NAME_HELP } from '../types/pgTypeName';
 import { ENV_REFERENCE } from './secret';
 
@@ -26,6 +27,12 @@ const pgIdentifier = z
   .string()
   .max(63, 'must be at most 63 characters (PostgreSQL truncates longer names)')
   .regex(PG_IDENTIFIER, 'must be a PostgreSQL identifier: lower-case letters, digits and _, not starting with a digit');
+
+/** A schema or table name Thaw creates in PostgreSQL: any text (it is always quoted) that PostgreSQL keeps whole. */
+const pgName = () => text().superRefine((name, ctx) => {
+  const problem = pgNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const;
 export const NUL_POLICIES = ['error', 'strip'] as const;
@@ -138,8 +145,8 @@ export const tableSchema = z
   .strictObject({
     source_table: text().meta({ title: 'Source table', description: 'Snowflake table name, as Snowflake stores it (upper case when created unquoted).' }),
     source_schema: text().optional().meta({ title: 'Source schema', description: 'Snowflake schema of this table; defaults to source.schema.' }),
-    target_schema: text().meta({ title: 'Target schema', description: 'PostgreSQL schema to load into.' }),
-    target_table: text().optional().meta({ title: 'Target table', description: 'PostgreSQL table name; defaults to source_table in lower case.' }),
+    target_schema: pgName().meta({ title: 'Target schema', description: 'PostgreSQL schema to load into.' }),
+    target_table: pgName().optional().meta({ title: 'Target table', description: 'PostgreSQL table name; defaults to source_table in lower case.' }),
     partition_column: text()
       .nullable()
       .optional()
@@ -253,6 +260,10 @@ export const configSchema = z
     const targets = new Map<string, number>();
     config.tables.forEach((table, i) => {
       const target = `${table.target_schema}.${table.target_table ?? table.source_table.toLowerCase()}`;
+      const defaultName = table.target_table === undefined ? pgNameProblem(table.source_table.toLowerCase()) : undefined;
+      if (defaultName) {
+        ctx.addIssue({ code: 'custom', path: ['tables', i, 'source_table'], message: `as the target table name (lower-cased) ${defaultName.replace(/^is/, 'it is')}: give a target_table` });
+      }
       const first = targets.get(target);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['tables', i, 'target_table'], message: `loads into ${target} like tables[${first}]: each table needs its own target` });

@@ -4,7 +4,7 @@ import type { PlanReport, TablePlanReport } from '../../protocol/engine';
 import { RefusedError } from '../errors';
 import { withClient, type Session } from '../session';
 import { abandonRun, findOpenRun, getRunTables, listRuns, statusSchemaExists } from '../state';
-import { tableExists } from '../target';
+import { checkTargetPrivileges, tableExists } from '../target';
 import { storePlan } from '../run/startRun';
 import { planRun, type PlannedTable } from './planRun';
 
@@ -50,6 +50,7 @@ export async function planAndReport(session: Session): Promise<PlanReport> {
   if (open && open.status !== 'pending') {
     throw new RefusedError(`run ${open.runId} of this config is ${open.status}: resume it or abandon it before planning a new one`, { runId: open.runId });
   }
+  await checkTargetPrivileges(pool, session.config);
   const plan = await planRun(session);
   const basis = hasStatus ? await earlierRate(session) : null;
   // The newest plan replaces an older one nobody started.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Connection, ConnectionOptions, SnowflakeError } from 'snowflake-sdk';
 import type { ResolvedSource } from '../config/resolve';
-import { ConnectionError, SourceError, type ErrorContext } from '../errors';
+import { ConnectionError, PrivilegeError, SourceError, ThawError, type ErrorContext } from '../errors';
 import { classifySourceError } from './sourceErrors';
 
 export interface SnowflakeSourceOptions {
@@ -33,6 +33,9 @@ export interface SnowflakeSource {
   stream(sql: string, binds?: readonly string[], context?: ErrorContext): Readable;
   close(): Promise<void>;
 }
+
+/** Snowflake's "SQL access control error: Insufficient privileges to operate on …". */
+const INSUFFICIENT_PRIVILEGES = '003001';
 
 type SnowflakeModule = typeof import('snowflake-sdk');
 let driver: Promise<SnowflakeModule> | undefined;
@@ -138,12 +141,23 @@ class DriverConnection implements SnowflakeSource {
     private readonly config: ResolvedSource,
   ) {}
 
-  private wrap(err: unknown, context: ErrorContext): SourceError {
-    if (err instanceof SourceError) return err;
+  private wrap(err: unknown, context: ErrorContext): ThawError {
+    if (err instanceof ThawError) return err;
     const e = err as Partial<SnowflakeError>;
     const { retryable, code } = classifySourceError(e);
     const message = redact(e?.message ?? String(err), this.config);
+    if (code === INSUFFICIENT_PRIVILEGES) return this.privilegeError(message, { ...context, code }, err);
     return new SourceError(`Snowflake: ${message}`, retryable, { ...context, ...(code ? { code } : {}) }, { cause: safeCause(err, this.config) });
+  }
+
+  /** Snowflake's 003001, with the grant that would lift it. */
+  private privilegeError(message: string, context: ErrorContext, err: unknown): PrivilegeError {
+    const role = this.config.role ?? `the default role of user ${this.config.username}`;
+    const grant = context.table
+      ? `: grant it SELECT, e.g. GRANT SELECT ON TABLE ${context.table} TO ROLE ${this.config.role ?? '<role>'} (see "Least privilege" in the README)`
+      : '';
+    const detail = message.replace(/\s+/g, ' ').trim();
+    return new PrivilegeError(`Snowflake refused ${role} (${detail})${grant}`, context, { cause: safeCause(err, this.config) });
   }
 
   execute<Row>(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): Promise<Row[]> {
