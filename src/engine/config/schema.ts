@@ -90,7 +90,7 @@ export const sourceSchema = z
     oneOf: [{ required: ['password'] }, { required: ['token'] }, { required: ['private_key_path'] }],
   });
 
-const TARGET_PARAMETERS = ['host', 'port', 'database', 'user', 'password', 'ssl'] as const;
+const TARGET_PARAMETERS = ['host', 'port', 'database', 'user', 'password', 'ssl', 'ssl_root_cert'] as const;
 
 export const targetSchema = z
   .strictObject({
@@ -107,7 +107,18 @@ export const targetSchema = z
     ssl: z
       .enum(SSL_MODES)
       .optional()
-      .meta({ title: 'TLS mode', description: '`disable`, `prefer` (TLS when the server offers it), `require` (TLS, certificate not checked) or `verify-full`.', default: 'prefer' }),
+      .meta({
+        title: 'TLS mode',
+        description: '`disable`, `prefer` (TLS when the server offers it), `require` (TLS, certificate not checked) or `verify-full` (the certificate must be signed by a trusted CA and name the host).',
+        default: 'prefer',
+      }),
+    ssl_root_cert: text()
+      .optional()
+      .meta({
+        title: 'TLS root certificate',
+        description:
+          'PEM file of the CA(s) that `verify-full` trusts, instead of the system’s: a path (relative to this config file) or `${env:NAME}`, a variable holding the path.',
+      }),
   })
   .superRefine((target, ctx) => {
     if (target.connection_string !== undefined) {
@@ -120,6 +131,9 @@ export const targetSchema = z
     }
     for (const key of ['host', 'database', 'user'] as const) {
       if (target[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required (or give connection_string instead)' });
+    }
+    if (target.ssl_root_cert !== undefined && target.ssl !== 'verify-full') {
+      ctx.addIssue({ code: 'custom', path: ['ssl_root_cert'], message: 'only means something with "ssl": "verify-full"' });
     }
   })
   .meta({
