@@ -49,10 +49,19 @@ function loadDriver(): Promise<SnowflakeModule> {
   return driver;
 }
 
+const DRIVER_LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'OFF'] as const;
+type DriverLogLevel = (typeof DRIVER_LOG_LEVELS)[number];
+
+/** ERROR, or what THAW_SNOWFLAKE_LOG_LEVEL asks for while a driver problem is being diagnosed. */
+function driverLogLevel(): DriverLogLevel {
+  const wanted = process.env.THAW_SNOWFLAKE_LOG_LEVEL?.toUpperCase();
+  return DRIVER_LOG_LEVELS.find((level) => level === wanted) ?? 'ERROR';
+}
+
 function configureLogging(snowflake: SnowflakeModule, logDir: string): void {
   if (configuredLogDir === logDir) return;
   mkdirSync(logDir, { recursive: true });
-  snowflake.configure({ logLevel: 'ERROR', logFilePath: join(logDir, 'snowflake.log'), additionalLogToConsole: false });
+  snowflake.configure({ logLevel: driverLogLevel(), logFilePath: join(logDir, 'snowflake.log'), additionalLogToConsole: false });
   configuredLogDir = logDir;
 }
 
