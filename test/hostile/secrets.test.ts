@@ -65,7 +65,6 @@ describe('secrets appear nowhere: logs, status tables, driver log, panel state, 
       ['verify', '--config', keyPairConfig],
       ['start', '--config', keyPairConfig, '--json'],
     ]) {
-
       const result = await runCli(args, env);
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
       gather('CLI output', `${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
