@@ -98,7 +98,7 @@ function describeTlsFailure(err: unknown, target: TargetConnection): string | un
   const trusted = target.ssl_root_cert ? `the CA in ssl_root_cert (${target.ssl_root_cert})` : 'the system’s CAs (set ssl_root_cert to your CA file)';
   switch (code) {
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `TLS verify-full: the server's certificate does not name the host ${target.host} (${(err as Error).message}); connect by a name the certificate holds`;
+      return `TLS verify-full: the server's certificate does not name the host ${target.host ?? 'connected to'} (${(err as Error).message}); connect by a name the certificate holds`;
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
