@@ -1,10 +1,18 @@
-// `npm run bench`: on one generated fact table, measures Thaw end to end against the two limits it
-// sits between — how fast the source side (emulator + snowflake-sdk) delivers the chunks' COPY
-// lines, and how fast PostgreSQL takes the same rows pre-rendered, straight into COPY — and the
-// worker's peak RSS. Prints the figures and writes them to a JSON file.
+// `npm run bench`: on one generated fact table (chunked by VISIT_ID alone, see setConfig), in one
+// run, measures Thaw's two extract paths
+// against the raw COPY rate of the same rows with the same parallelism:
+//   - the query path, the unload path with the emulator unloading during the run, and the unload
+//     path with the files already staged (the emulator answers each unload from the file it wrote
+//     in the previous run: on Snowflake the warehouse unloads, not the loader's cores);
+//   - per run: rows/s, the worker's CPU per row (process.cpuUsage, reported in run/finished),
+//     PostgreSQL's CPU per row (/proc), the emulator's (this process), the worker's peak RSS;
+//   - peak worker RSS at batch size 25k and 500k on both paths;
+//   - the query path's source side alone (emulator + snowflake-sdk, no PostgreSQL);
+//   - on paper: loader and PostgreSQL cores for 272M rows in 30 minutes.
+// Prints the table and writes the figures to bench-results.json.
 import { Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,30 +25,88 @@ import { openSession } from '../engine/session';
 import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
-import { benchIncremental } from './incremental';
 import { Requests } from '../protocol/engine';
+import { benchIncremental } from './incremental';
+import { PostgresCpu } from './postgresCpu';
 
 const options = new Command()
   .name('thaw-bench')
   .option('--rows <n>', 'rows to generate', (v) => Number(v), 1_000_000)
-  .option('--threads <n>', 'parallel threads', (v) => Number(v), 4)
+  .option('--threads <n>', 'parallel threads (Thaw and raw COPY alike)', (v) => Number(v), 4)
   .option('--batch-size <n>', 'rows per chunk', (v) => Number(v), 25_000)
-  .option('--out <file>', 'where to write the figures', 'bench-results.json')
+  .option('--large-batch-size <n>', 'the second batch size, for peak RSS', (v) => Number(v), 500_000)
+  .option('--skip-source-only', 'skip the query path’s source-side-alone measure')
   .option('--incremental', 'then an UPSERT run where every row changed, its PostgreSQL limit, and thaw verify of the table')
+  .option('--out <file>', 'where to write the figures', 'bench-results.json')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number; out: string; incremental?: boolean }>();
+  .opts<{ rows: number; threads: number; batchSize: number; largeBatchSize: number; skipSourceOnly?: boolean; incremental?: boolean; out: string }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const target = `analytics_demo.${DEMO_TABLE.toLowerCase()}`;
+/** 272M rows in 30 minutes: the job that motivates the figures. */
+const GOAL_ROWS_PER_SECOND = 272_000_000 / 1800;
 
-/** Streams every chunk's COPY lines from the source into nothing, `threads` chunks at a time. */
-async function sourceOnly(env: DemoEnvironment, runId: string): Promise<{ seconds: number; rows: number }> {
+interface RunFigures {
+  extractPath: string;
+  batchSize: number;
+  seconds: number;
+  rowsPerSecond: number;
+  workerCpuMicrosPerRow: number;
+  postgresCpuMicrosPerRow: number;
+  emulatorCpuMicrosPerRow: number;
+  peakWorkerRssMb: number;
+}
+
+/**
+ * The demo's config with the path and batch size to measure, and without its partition column: the
+ * demo's 200 visit days would cut 1M rows into ~240 chunks of ~4k rows, where a 272M-row table
+ * cut by VISIT_ID gets chunks of exactly batch_size rows, which is what these figures are about.
+ */
+async function setConfig(env: DemoEnvironment, changes: { extract_mode: 'query' | 'unload'; batch_size: number }): Promise<void> {
+  const config = JSON.parse(await readFile(env.configPath, 'utf8')) as { tables: Array<Record<string, unknown>> } & Record<string, unknown>;
+  const tables = config.tables.map(({ partition_column: _partition, ...table }) => table);
+  await writeFile(env.configPath, `${JSON.stringify({ ...config, ...changes, tables }, null, 2)}\n`);
+}
+
+function emulatorCpuMicros(): number {
+  const used = process.cpuUsage();
+  return used.user + used.system;
+}
+
+/** One complete Thaw run (truncate_onstart), with the CPU of each process measured over it. */
+async function thawRun(env: DemoEnvironment, pgCpu: PostgresCpu, label: string, mode: 'query' | 'unload', batchSize: number): Promise<RunFigures> {
+  say(`\n${label} ...`);
+  await setConfig(env, { extract_mode: mode, batch_size: batchSize });
+  const pgBefore = await pgCpu.micros();
+  const emuBefore = emulatorCpuMicros();
+  const { finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });
+  const emulatorMicros = emulatorCpuMicros() - emuBefore;
+  const postgresMicros = (await pgCpu.micros()) - pgBefore;
+  if (!finished || finished.status !== 'completed') throw new Error(`${label}: the Thaw run did not complete (${finished?.status ?? 'no result'})`);
+  const paths = finished.chunksByPath;
+  if (!paths || paths[mode === 'query' ? 'unload' : 'query'] > 0) throw new Error(`${label}: not every chunk took the ${mode} path (${JSON.stringify(paths)})`);
+  const rows = finished.rowsLoadedHere;
+  return {
+    extractPath: mode,
+    batchSize,
+    seconds: round(finished.seconds),
+    rowsPerSecond: Math.round(rows / finished.seconds),
+    workerCpuMicrosPerRow: round((finished.cpuMicros ?? NaN) / rows),
+    postgresCpuMicrosPerRow: round(postgresMicros / rows),
+    emulatorCpuMicrosPerRow: round(emulatorMicros / rows),
+    peakWorkerRssMb: finished.peakRssMb,
+  };
+}
+
+/** The query path's source side: every chunk's COPY lines from emulator + driver into nothing. */
+async function sourceOnly(env: DemoEnvironment, runId: string): Promise<{ seconds: number; rowsPerSecond: number; cpuMicrosPerRow: number }> {
   const session = await openSession(env.configPath);
   try {
     const prepared = await loadRunTables(session, runId);
     const chunks = await listChunks(session.pool, session.statusSchema, runId, { limit: 1_000_000 });
     const limit = pLimit(options.threads);
     let rows = 0;
+    const cpuBefore = emulatorCpuMicros();
     const started = performance.now();
     await Promise.all(
       chunks.map((chunk) =>
@@ -52,14 +118,16 @@ async function sourceOnly(env: DemoEnvironment, runId: string): Promise<{ second
         }),
       ),
     );
-    return { seconds: (performance.now() - started) / 1000, rows };
+    const seconds = (performance.now() - started) / 1000;
+    // Driver and emulator share this process here: their CPU together.
+    return { seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds), cpuMicrosPerRow: round((emulatorCpuMicros() - cpuBefore) / rows) };
   } finally {
     await session.close();
   }
 }
 
 /** The same rows, already rendered as COPY text, loaded by `threads` parallel COPY streams. */
-async function copyLimit(env: DemoEnvironment): Promise<{ seconds: number; rows: number }> {
+async function copyLimit(env: DemoEnvironment, pgCpu: PostgresCpu): Promise<{ seconds: number; rowsPerSecond: number; postgresCpuMicrosPerRow: number }> {
   const pool = new pg.Pool({ host: env.postgres.host, port: env.postgres.port, user: env.postgres.user, password: env.postgres.password, database: env.database, max: options.threads + 1 });
   try {
     const parts = Array.from({ length: options.threads }, (_, i) => join(env.dir, `part-${i}.copy`));
@@ -72,75 +140,143 @@ async function copyLimit(env: DemoEnvironment): Promise<{ seconds: number; rows:
         client.release();
       }
     }
+    await pool.query(`DROP TABLE IF EXISTS analytics_demo.copy_limit`);
     await pool.query(`CREATE TABLE analytics_demo.copy_limit (LIKE ${target} INCLUDING DEFAULTS)`);
-    const started = performance.now();
-    const counts = await Promise.all(
-      parts.map(async (file) => {
-        const client = await pool.connect();
-        try {
-          await client.query('SET synchronous_commit = off');
+    const clients = await Promise.all(parts.map(() => pool.connect()));
+    try {
+      const pgBefore = await pgCpu.micros();
+      const started = performance.now();
+      // One transaction per stream, like a chunk's.
+      const counts = await Promise.all(
+        parts.map(async (file, i) => {
+          const client = clients[i]!;
+          await client.query('BEGIN');
           const copy = client.query(copyFrom('COPY analytics_demo.copy_limit FROM STDIN'));
           await pipeline(createReadStream(file, { highWaterMark: 64 * 1024 }), copy);
+          await client.query('COMMIT');
           return copy.rowCount;
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    return { seconds: (performance.now() - started) / 1000, rows: counts.reduce((a, b) => a + b, 0) };
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const rows = counts.reduce((a, b) => a + b, 0);
+      return { seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds), postgresCpuMicrosPerRow: round(((await pgCpu.micros()) - pgBefore) / rows) };
+    } finally {
+      for (const c of clients) c.release();
+    }
   } finally {
     await pool.end();
   }
 }
 
 async function main(): Promise<void> {
-  const env = await startDemoEnvironment({ rows: options.rows, threads: options.threads, batchSize: options.batchSize }, say);
+  const env = await startDemoEnvironment({ rows: options.rows, threads: options.threads, batchSize: options.batchSize, reuseUnloads: true }, say);
   try {
-    const { finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });
-    if (!finished || finished.status !== 'completed') throw new Error(`the Thaw run did not complete (${finished?.status ?? 'no result'})`);
-    const session = await openSession(env.configPath, { source: false });
-    const runId = (await listRuns(session.pool, session.statusSchema, { limit: 1 }))[0]!.runId;
-    await session.close();
+    const pgCpu = await PostgresCpu.of({ host: env.postgres.host, port: env.postgres.port, user: env.postgres.user, password: env.postgres.password, database: env.database });
+    const b = options.batchSize;
+    const query = await thawRun(env, pgCpu, `query path, batch ${b}`, 'query', b);
+    const queryRunId = (await latestRunId(env))!;
+    const unloading = await thawRun(env, pgCpu, `unload path, batch ${b}, the emulator unloading during the run`, 'unload', b);
+    const staged = await thawRun(env, pgCpu, `unload path, batch ${b}, files already staged`, 'unload', b);
+    const large = options.largeBatchSize;
+    const unloadLarge = await thawRun(env, pgCpu, `unload path, batch ${large}`, 'unload', large);
+    const queryLarge = await thawRun(env, pgCpu, `query path, batch ${large}`, 'query', large);
 
-    say('measuring the source side alone ...');
-    const source = await sourceOnly(env, runId);
-    say('measuring PostgreSQL COPY of the same rows, pre-rendered ...');
-    const copy = await copyLimit(env);
+    let source: Awaited<ReturnType<typeof sourceOnly>> | undefined;
+    if (!options.skipSourceOnly) {
+      say('\nthe query path’s source side alone (emulator + snowflake-sdk, no PostgreSQL) ...');
+      source = await sourceOnly(env, queryRunId);
+    }
+    say('\nPostgreSQL COPY of the same rows, pre-rendered, same parallelism ...');
+    const copy = await copyLimit(env, pgCpu);
 
-    const thawRate = finished.rowsLoaded / finished.seconds;
-    const sourceRate = source.rows / source.seconds;
-    const copyRate = copy.rows / copy.seconds;
+    const best = staged.rowsPerSecond >= unloading.rowsPerSecond ? staged : unloading;
+    const cores = (micros: number) => round((GOAL_ROWS_PER_SECOND * micros) / 1e6);
     const figures = {
-      rows: finished.rowsLoaded,
+      rows: options.rows,
       threads: options.threads,
-      batchSize: options.batchSize,
-      thaw: { seconds: round(finished.seconds), rowsPerSecond: Math.round(thawRate), peakWorkerRssMb: finished.peakRssMb },
-      sourceOnly: { seconds: round(source.seconds), rowsPerSecond: Math.round(sourceRate) },
-      copyLimit: { seconds: round(copy.seconds), rowsPerSecond: Math.round(copyRate) },
-      ratioToCopyLimit: round(thawRate / copyRate),
-      ratioToSourceOnly: round(thawRate / sourceRate),
-      ...(options.incremental ? { incremental: await benchIncremental(env, options.threads, say) } : {}),
+      batchSize: b,
+      copyLimit: copy,
+      paths: { query, unloadWhileUnloading: unloading, unloadFilesStaged: staged },
+      largeBatch: { batchSize: large, query: queryLarge, unload: unloadLarge },
+      ...(source ? { querySourceOnly: source } : {}),
+      // Kept keys: the best path with files staged, and the highest worker RSS of all runs.
+      thaw: {
+        extractPath: 'unload (files staged)',
+        rowsPerSecond: staged.rowsPerSecond,
+        seconds: staged.seconds,
+        peakWorkerRssMb: Math.max(query.peakWorkerRssMb, unloading.peakWorkerRssMb, staged.peakWorkerRssMb, unloadLarge.peakWorkerRssMb, queryLarge.peakWorkerRssMb),
+      },
+      ratioToCopyLimit: round(staged.rowsPerSecond / copy.rowsPerSecond),
+      ratioToCopyLimitByPath: {
+        query: round(query.rowsPerSecond / copy.rowsPerSecond),
+        unloadWhileUnloading: round(unloading.rowsPerSecond / copy.rowsPerSecond),
+        unloadFilesStaged: round(staged.rowsPerSecond / copy.rowsPerSecond),
+      },
+      workerCpuShareOfPostgres: {
+        query: round(query.workerCpuMicrosPerRow / copy.postgresCpuMicrosPerRow),
+        unload: round(best.workerCpuMicrosPerRow / copy.postgresCpuMicrosPerRow),
+      },
+      coresFor272MRowsIn30Min: {
+        rowsPerSecond: Math.round(GOAL_ROWS_PER_SECOND),
+        loaderUnloadPath: cores(best.workerCpuMicrosPerRow),
+        loaderQueryPath: cores(query.workerCpuMicrosPerRow),
+        postgres: cores(copy.postgresCpuMicrosPerRow),
+      },
     };
-    await writeFile(options.out, `${JSON.stringify(figures, null, 2)}\n`);
-    const w = (line: string) => process.stdout.write(`${line}\n`);
-    w('');
-    w(`rows                         ${figures.rows.toLocaleString('en-US')} (${options.threads} threads, ${options.batchSize} rows per chunk)`);
-    w(`thaw end to end              ${figures.thaw.rowsPerSecond.toLocaleString('en-US')} rows/s (${figures.thaw.seconds} s)`);
-    w(`source side alone            ${figures.sourceOnly.rowsPerSecond.toLocaleString('en-US')} rows/s (emulator + snowflake-sdk, no PostgreSQL)`);
-    w(`COPY of pre-rendered rows    ${figures.copyLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit here)`);
-    w(`thaw / COPY limit            ${figures.ratioToCopyLimit}`);
-    w(`thaw / source side           ${figures.ratioToSourceOnly}`);
-    w(`peak worker RSS              ${figures.thaw.peakWorkerRssMb} MB`);
-    if (figures.incremental) {
-      const { upsert, upsertLimit, verify } = figures.incremental;
+    const incremental = options.incremental ? await benchIncremental(env, options.threads, say) : undefined;
+    await writeFile(options.out, `${JSON.stringify({ ...figures, ...(incremental ? { incremental } : {}) }, null, 2)}\n`);
+    printTable(figures, [
+      ['query path', query],
+      ['unload, emulator unloading', unloading],
+      ['unload, files staged', staged],
+      [`unload, batch ${large}`, unloadLarge],
+      [`query, batch ${large}`, queryLarge],
+    ]);
+    if (incremental) {
+      const { upsert, upsertLimit, verify } = incremental;
+      const w = (line: string) => process.stdout.write(`${line}\n`);
       w(`upsert, every row changed    ${upsert.rowsPerSecond.toLocaleString('en-US')} rows/s (${round(upsert.seconds)} s)`);
       w(`staging + ON CONFLICT alone  ${upsertLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit of the same merge)`);
       w(`verify                       ${verify.rows.toLocaleString('en-US')} rows, ${verify.partitions} partitions in ${round(verify.seconds)} s: ${verify.equal ? 'equal' : 'NOT equal'}`);
     }
-    w(`figures written to           ${options.out}`);
   } finally {
     await env.close();
   }
+}
+
+async function latestRunId(env: DemoEnvironment): Promise<string | undefined> {
+  const session = await openSession(env.configPath, { source: false });
+  try {
+    return (await listRuns(session.pool, session.statusSchema, { limit: 1 }))[0]?.runId;
+  } finally {
+    await session.close();
+  }
+}
+
+function printTable(f: {
+  rows: number;
+  threads: number;
+  copyLimit: { rowsPerSecond: number; postgresCpuMicrosPerRow: number };
+  querySourceOnly?: { rowsPerSecond: number; cpuMicrosPerRow: number };
+  ratioToCopyLimit: number;
+  coresFor272MRowsIn30Min: { loaderUnloadPath: number; loaderQueryPath: number; postgres: number };
+}, runs: Array<[string, RunFigures]>): void {
+  const w = (line: string) => process.stdout.write(`${line}\n`);
+  const n = (x: number) => x.toLocaleString('en-US');
+  w('');
+  w(`${n(f.rows)} rows, ${f.threads} threads`);
+  w('| run | batch | rows/s | × raw COPY | worker µs/row | PostgreSQL µs/row | emulator µs/row | peak worker RSS |');
+  w('|---|---|---|---|---|---|---|---|');
+  for (const [label, r] of runs) {
+    w(`| ${label} | ${n(r.batchSize)} | ${n(r.rowsPerSecond)} | ${round(r.rowsPerSecond / f.copyLimit.rowsPerSecond)} | ${r.workerCpuMicrosPerRow} | ${r.postgresCpuMicrosPerRow} | ${r.emulatorCpuMicrosPerRow} | ${r.peakWorkerRssMb} MB |`);
+  }
+  w(`| raw COPY, pre-rendered rows | — | ${n(f.copyLimit.rowsPerSecond)} | 1 | — | ${f.copyLimit.postgresCpuMicrosPerRow} | — | — |`);
+  if (f.querySourceOnly) w(`| query path, source side alone | — | ${n(f.querySourceOnly.rowsPerSecond)} | — | ${f.querySourceOnly.cpuMicrosPerRow} (driver + emulator) | — | — | — |`);
+  w('');
+  w(`ratio to raw COPY (unload, files staged): ${f.ratioToCopyLimit}`);
+  const c = f.coresFor272MRowsIn30Min;
+  w(`cores for 272M rows in 30 min: loader ${c.loaderUnloadPath} (unload) / ${c.loaderQueryPath} (query), PostgreSQL ${c.postgres}`);
+  w(`figures written to ${options.out}`);
 }
 
 function round(n: number): number {
@@ -148,6 +284,6 @@ function round(n: number): number {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

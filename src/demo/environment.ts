@@ -23,6 +23,10 @@ export interface DemoOptions {
   threads: number;
   batchSize: number;
   maxWorkerMemoryMb?: number;
+  /** extract_mode of the config (default: the config's own default, auto). */
+  extractMode?: 'auto' | 'unload' | 'query';
+  /** npm run bench: the emulator answers a repeated unload from its earlier file (files already staged). */
+  reuseUnloads?: boolean;
 }
 
 export async function startDemoEnvironment(options: DemoOptions, say: (line: string) => void): Promise<DemoEnvironment> {
@@ -33,7 +37,7 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
   const database = 'warehouse';
   await postgres.createDatabase(database);
   say(`starting the Snowflake-protocol emulator with ${options.rows.toLocaleString('en-US')} generated rows ...`);
-  const emulator = await startEmulator({ port: 0, duckdbPath: join(dir, 'source.duckdb'), demoRows: options.rows, spoolDir: join(dir, 'spool') });
+  const emulator = await startEmulator({ port: 0, duckdbPath: join(dir, 'source.duckdb'), demoRows: options.rows, spoolDir: join(dir, 'spool'), reuseUnloads: options.reuseUnloads ?? false });
 
   process.env.THAW_DEMO_SNOWFLAKE_PASSWORD = 'demo';
   process.env.THAW_DEMO_PG_PASSWORD = pgPassword;
@@ -60,6 +64,7 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
     parallel_threads: options.threads,
     batch_size: options.batchSize,
     ...(options.maxWorkerMemoryMb ? { max_worker_memory_mb: options.maxWorkerMemoryMb } : {}),
+    ...(options.extractMode ? { extract_mode: options.extractMode } : {}),
     tables: [
       {
         source_table: DEMO_TABLE,

@@ -16,8 +16,9 @@ const options = new Command()
   .option('--rows <n>', 'rows to generate', (v) => Number(v), 1_000_000)
   .option('--threads <n>', 'parallel threads', (v) => Number(v), 4)
   .option('--batch-size <n>', 'rows per chunk', (v) => Number(v), 25_000)
+  .option('--extract-mode <mode>', 'auto, unload or query (default: the config default, auto)')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number }>();
+  .opts<{ rows: number; threads: number; batchSize: number; extractMode?: 'auto' | 'unload' | 'query' }>();
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -34,6 +35,15 @@ async function keepConfig(configPath: string): Promise<string> {
   config.$schema = relative(dirname(kept), config.$schema).replaceAll('\\', '/');
   await writeFile(kept, `${JSON.stringify(config, null, 2)}\n`);
   return kept;
+}
+
+/** Which extract path the chunks took, e.g. "unload (…) for 40 chunks". */
+function describePaths(chunks: { unload: number; query: number }): string {
+  const paths = [
+    chunks.unload > 0 ? `unload (COPY INTO a stage, files streamed from presigned URLs) for ${chunks.unload} chunks` : '',
+    chunks.query > 0 ? `query (one streaming query per chunk) for ${chunks.query} chunks` : '',
+  ];
+  return paths.filter((p) => p !== '').join('; ') || 'none (no chunk loaded)';
 }
 
 async function main(): Promise<number> {
@@ -64,6 +74,7 @@ async function main(): Promise<number> {
     say(`  time               ${finished.seconds.toFixed(1)} s`);
     say(`  throughput         ${Math.round(finished.rowsLoaded / finished.seconds).toLocaleString('en-US')} rows/s`);
     say(`  peak worker RSS    ${finished.peakRssMb} MB`);
+    say(`  extract path       ${describePaths(finished.chunksByPath ?? { unload: 0, query: 0 })}`);
     return match ? exitCode : 1;
   } finally {
     await env.close();

@@ -38,6 +38,14 @@ export interface FaultSettings {
   delayMs: number;
   /** Fail the next N queries matching a pattern. */
   failQueries: QueryFailureRule[];
+  /** Stage-file downloads (presigned URLs): the next N are cut off halfway through the file. */
+  cutDownloadsNext: number;
+  /** The next N stage-file downloads answer 403, as an expired presigned URL does. */
+  expireUrlsNext: number;
+  /** Every stage-file download waits this long before answering (a slow object store). */
+  holdDownloadsMs: number;
+  /** COPY INTO a stage is refused, as with PREVENT_UNLOAD_TO_INTERNAL_STAGES on the account. */
+  refuseUnloads: boolean;
 }
 
 export interface FaultCounters {
@@ -46,6 +54,9 @@ export interface FaultCounters {
   patternFailures: number;
   drops: number;
   delayedResponses: number;
+  cutDownloads: number;
+  expiredUrls: number;
+  refusedUnloads: number;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -57,12 +68,16 @@ export const NO_FAULTS: FaultSettings = {
   dropNext: 0,
   delayMs: 0,
   failQueries: [],
+  cutDownloadsNext: 0,
+  expireUrlsNext: 0,
+  holdDownloadsMs: 0,
+  refuseUnloads: false,
 };
 
 export class FaultInjector {
   private settings: FaultSettings;
   private compiled: Array<{ rule: QueryFailureRule; regex: RegExp }> = [];
-  readonly counters: FaultCounters = { chunkFailures: 0, queryFailures: 0, patternFailures: 0, drops: 0, delayedResponses: 0 };
+  readonly counters: FaultCounters = { chunkFailures: 0, queryFailures: 0, patternFailures: 0, drops: 0, delayedResponses: 0, cutDownloads: 0, expiredUrls: 0, refusedUnloads: 0 };
 
   constructor(initial: Partial<FaultSettings> = {}, private readonly random: () => number = Math.random) {
     this.settings = { ...NO_FAULTS };
@@ -75,9 +90,10 @@ export class FaultInjector {
     for (const key of ['chunkFailRate', 'queryFailRate', 'dropRate'] as const) {
       if (!(next[key] >= 0 && next[key] <= 1)) throw new RangeError(`${key} must be between 0 and 1`);
     }
-    for (const key of ['delayMs', 'failNextChunks', 'dropNext'] as const) {
+    for (const key of ['delayMs', 'failNextChunks', 'dropNext', 'cutDownloadsNext', 'expireUrlsNext', 'holdDownloadsMs'] as const) {
       if (!(Number.isInteger(next[key]) && next[key] >= 0)) throw new RangeError(`${key} must be a non-negative integer`);
     }
+    if (typeof next.refuseUnloads !== 'boolean') throw new RangeError('refuseUnloads must be true or false');
     if (next.queryFailKind !== 'http' && next.queryFailKind !== 'sql') throw new RangeError(`queryFailKind must be 'http' or 'sql'`);
     const compiled = next.failQueries.map((rule) => {
       if (rule.kind !== 'http' && rule.kind !== 'sql') throw new RangeError(`failQueries kind must be 'http' or 'sql'`);
@@ -103,6 +119,30 @@ export class FaultInjector {
 
   shouldFailChunk(): boolean {
     return this.fires('failNextChunks', 'chunkFailRate', 'chunkFailures');
+  }
+
+  /** What to do with a stage-file download: serve it, cut it halfway, or answer 403. */
+  downloadFault(): 'cut' | 'expired' | null {
+    if (this.settings.expireUrlsNext > 0) {
+      this.settings.expireUrlsNext--;
+      this.counters.expiredUrls++;
+      return 'expired';
+    }
+    if (this.settings.cutDownloadsNext > 0) {
+      this.settings.cutDownloadsNext--;
+      this.counters.cutDownloads++;
+      return 'cut';
+    }
+    return null;
+  }
+
+  downloadHoldMs(): number {
+    return this.settings.holdDownloadsMs;
+  }
+
+  refusesUnload(): boolean {
+    if (this.settings.refuseUnloads) this.counters.refusedUnloads++;
+    return this.settings.refuseUnloads;
   }
 
   /** A fault with a "next N" switch and a rate: the N come first, then chance. */

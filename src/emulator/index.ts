@@ -11,6 +11,8 @@ import { Privileges, type RevokedSelect } from './server/privileges';
 import { ReceivedQueries, type ReceivedQuery } from './server/receivedQueries';
 import { QueryRegistry } from './server/queryRegistry';
 import { SessionStore } from './server/sessions';
+import { StageStore } from './stage/stageStore';
+import { UnloadCache } from './stage/unloadCache';
 
 export type { FaultCounters, FaultSettings, FailureKind, QueryFailureRule } from './faults';
 export { seedDemoTable, DEMO_TABLE } from './demoData';
@@ -33,6 +35,11 @@ export interface EmulatorOptions {
   inlineBytes?: number;
   /** How long a query request waits before answering "in progress" (default 30 s). */
   resultWaitMs?: number;
+  /**
+   * Benchmarks only: answer an unload identical to an earlier one (same SELECT and binds, any
+   * snapshot) from the file written then, as if the warehouse had staged it already (unloadCache.ts).
+   */
+  reuseUnloads?: boolean;
   /** Finished results unused for this long are dropped with their chunk files (default 1 h). */
   resultTtlMs?: number;
   /** Keep every statement received, with its binds, for `receivedQueries()` (tests). */
@@ -66,9 +73,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultInjector(options.faults);
   const privileges = new Privileges();
   const received = new ReceivedQueries(options.recordQueries ?? false);
-  const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 });
   let url = '';
-  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, privileges, received, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
+  const stages = new StageStore(join(spoolDir, 'stages'));
+  const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 }, {
+    stages,
+    faults,
+    baseUrl: () => url,
+    ...(options.reuseUnloads ? { unloadCache: new UnloadCache(join(spoolDir, 'unload-cache')) } : {}),
+  });
+  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, stages, privileges, received, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -94,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await queries.disposeAll();
+        await stages.dispose();
         db.close();
         if (ownSpool) await rm(spoolDir, { recursive: true, force: true });
       })()),

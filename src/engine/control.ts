@@ -1,8 +1,9 @@
 // Quick operations on a run through the status tables: they work whichever process (or host)
 // executes the run, since every worker follows the run's row on each heartbeat.
-import type { ParamsOf, Requests, ResultOf } from '../protocol/engine';
+import type { ParamsOf, Requests, ResultOf, WorkerSummary } from '../protocol/engine';
 import { RefusedError } from './errors';
 import { replanUnclaimedChunks } from './plan/replan';
+import { sweepAbandonedRun } from './run/extractPath';
 import { findRunFor, requireSameDefinitions } from './run/resumeRun';
 import { withClient, type PgSession, type Session } from './session';
 import {
@@ -10,14 +11,13 @@ import {
   getRunProgress,
   getRunTables,
   listChunks,
-  listWorkers,
+  readWorkerSummaries,
   requestStop as requestStopInDb,
   setTunables,
   type ChunkRecord,
   type RunProgressSummary,
   type RunRecord,
   type TableRecord,
-  type WorkerRecord,
 } from './state';
 
 export async function requestStop(session: PgSession, runId: string | undefined): Promise<{ runId: string }> {
@@ -29,10 +29,15 @@ export async function requestStop(session: PgSession, runId: string | undefined)
   return { runId: run.runId };
 }
 
-export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string }> {
+/**
+ * Closes a run for good, and removes its stage files (unload path) when Snowflake can be reached;
+ * `stageFilesLeft` says what remains when it cannot.
+ */
+export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string; stageFilesLeft?: string }> {
   const run = await findRunFor(session, runId);
   await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
-  return { runId: run.runId };
+  const left = await sweepAbandonedRun(session, run.runId);
+  return { runId: run.runId, ...(left ? { stageFilesLeft: left } : {}) };
 }
 
 export async function tuneRun(
@@ -54,7 +59,8 @@ export interface RunStatusReport {
   progress: RunProgressSummary;
   tables: TableRecord[];
   failedChunks: ChunkRecord[];
-  workers: WorkerRecord[];
+  /** Every worker of the run, with its own rate. */
+  workers: WorkerSummary[];
 }
 
 export async function runStatus(session: PgSession, runId: string | undefined): Promise<RunStatusReport> {
@@ -64,7 +70,7 @@ export async function runStatus(session: PgSession, runId: string | undefined): 
     getRunProgress(pool, statusSchema, run.runId, session.config.worker_heartbeat_timeout_seconds),
     getRunTables(pool, statusSchema, run.runId),
     listChunks(pool, statusSchema, run.runId, { status: 'failed', limit: 20 }),
-    listWorkers(pool, statusSchema, run.runId),
+    readWorkerSummaries(pool, statusSchema, run.runId),
   ]);
   return { run, progress, tables, failedChunks, workers };
 }

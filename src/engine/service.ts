@@ -10,6 +10,7 @@ import { PgSessionCache } from './pgSessions';
 import { planAndReport } from './plan/planCommand';
 import { executeRun } from './run/executeRun';
 import type { PreparedRun } from './run/preparedRun';
+import { prepareJoin, type JoinedRun } from './run/joinRun';
 import { prepareResume } from './run/resumeRun';
 import { prepareNewRun } from './run/startRun';
 import { openSession, type PgSession, type Session } from './session';
@@ -62,8 +63,9 @@ export class EngineService {
 
   readonly handlers: RequestHandlers = {
     plan: (p) => this.withSession(p.configPath, true, (s) => planAndReport(s)),
-    start: (p) => this.begin(p.configPath, true, (s) => prepareNewRun(s, { append: !!p.append })),
+    start: (p) => this.begin(p.configPath, true, async (s) => ({ ...(await prepareNewRun(s, { append: !!p.append })), detached: !!p.detach })),
     resume: (p) => this.begin(p.configPath, true, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
+    join: (p) => this.begin(p.configPath, true, (s) => prepareJoin(s, p.runId)),
     retry: (p) =>
       this.requeueIntoActiveRun(p) ??
       this.begin(p.configPath, !p.queueOnly, (s) =>
@@ -190,8 +192,8 @@ export class EngineService {
     configPath: string,
     /** Whether the run reads Snowflake here: re-queueing failed chunks (retry --queue-only) does not. */
     source: boolean,
-    prepare: (s: Session) => Promise<PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean }>,
-  ): Promise<{ runId: string; requeued: number }> {
+    prepare: (s: Session) => Promise<(PreparedRun & { requeued?: RequeuedChunk[]; queueOnly?: boolean; detached?: boolean }) | Extract<JoinedRun, { closed: string }>>,
+  ): Promise<{ runId: string; requeued: number; closed?: 'completed'; detached?: boolean }> {
     if (this.active) throw new RefusedError(`this worker is already running run ${this.active.runId}`, { runId: this.active.runId });
     const session = await openSession(configPath, { source, env: this.env });
     let prepared: Awaited<ReturnType<typeof prepare>>;
@@ -200,6 +202,10 @@ export class EngineService {
     } catch (err) {
       await session.close();
       throw err;
+    }
+    if ('closed' in prepared) {
+      await session.close();
+      return { runId: prepared.runId, requeued: 0, closed: prepared.closed };
     }
     const requeued = prepared.requeued ?? [];
     const announceRequeued = () => this.announceRequeued(prepared.runId, requeued);
@@ -217,9 +223,9 @@ export class EngineService {
       chunks: prepared.chunks,
       rows: prepared.rows,
       resumed: prepared.resumed,
+      ...(prepared.joined ? { joined: true } : {}),
     });
     announceRequeued();
-    this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
     for (const t of prepared.truncated ?? []) {
       this.emit(Events.log, {
         level: 'info',
@@ -227,6 +233,12 @@ export class EngineService {
         context: { runId, table: t.table, rowsRemoved: t.rows },
       });
     }
+    if (prepared.detached) {
+      // Started for `thaw worker` processes to execute: nothing runs here.
+      await session.close();
+      return { runId, requeued: 0, detached: true };
+    }
+    this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
     const stop = new AbortController();
     const abort = new AbortController();
     const done = executeRun({ session, prepared, emit: this.emit, stopSignal: stop.signal, abortSignal: abort.signal })

@@ -30,9 +30,12 @@ export interface OpenSessionOptions {
   source?: boolean;
 }
 
-/** Where Thaw keeps its own files for a config: the driver's log among them. */
-export function stateDirFor(configPath: string): string {
-  return join(dirname(resolve(configPath)), '.thaw');
+/**
+ * Where Thaw keeps its own files for a config, the driver's log among them: `.thaw` beside the
+ * config, or THAW_STATE_DIR when set (a config mounted read-only, as a Kubernetes ConfigMap is).
+ */
+export function stateDirFor(configPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.THAW_STATE_DIR ? resolve(env.THAW_STATE_DIR) : join(dirname(resolve(configPath)), '.thaw');
 }
 
 /** Connections open lazily; room for any thread count `thaw tune` may ask for later. */
@@ -54,7 +57,7 @@ export async function openSession(configPath: string, options: OpenSessionOption
   let source: SnowflakeSource | undefined;
   try {
     if (options.source !== false) {
-      const logDir = join(stateDirFor(configPath), 'logs');
+      const logDir = join(stateDirFor(configPath, options.env), 'logs');
       await mkdir(logDir, { recursive: true });
       source = await openSource(config.source, { logDir });
     }

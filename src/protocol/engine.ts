@@ -192,6 +192,13 @@ export interface WorkerSummary {
   rssMb: number | null;
   startedAt: string;
   heartbeatAt: string;
+  /** Chunks this worker completed in the run, and their rows. */
+  chunksCompleted: number;
+  rowsLoaded: number;
+  /** Chunks it holds now. */
+  chunksInFlight: number;
+  /** Its own rate, measured like the run's (./progress rowsPerSecond) over the rows it committed; 0 once it stopped. */
+  rowsPerSecond: number;
 }
 
 export interface ProgressSnapshot {
@@ -273,8 +280,18 @@ export const Requests = {
   /** Plans without moving data; the plan is stored and `run/start` begins it. */
   plan: request<ConfigRef, PlanReport>('run/plan'),
   /** Starts a new run in this worker; answered once the run exists, its end is `run/finished`. */
-  start: request<ConfigRef & { append?: boolean }, { runId: string }>('run/start'),
+  /**
+   * With `detach`, the run is started (checks, target tables, truncation, in_progress) and the
+   * request answers without executing it: `thaw worker` processes do (answer `detached: true`).
+   */
+  start: request<ConfigRef & { append?: boolean; detach?: boolean }, { runId: string; detached?: boolean }>('run/start'),
   resume: request<RunRef, { runId: string }>('run/resume'),
+  /**
+   * Joins a run in progress as one more worker (`thaw worker`): claims chunks until none are left.
+   * Never plans, re-queues or truncates. A run already completed is answered with `closed` and
+   * nothing executes.
+   */
+  join: request<RunRef, { runId: string; closed?: 'completed' }>('run/join'),
   /**
    * Re-queues failed chunks (one, several, a table's, or all) and, unless queueOnly, runs them.
    * A run this worker executes already takes them back in: they are re-queued into it.
@@ -327,9 +344,17 @@ export type RequestDescriptor = (typeof Requests)[keyof typeof Requests];
 // Events
 
 export const Events = {
-  runStarted: event<{ runId: string; configPath: string; configHash: string; tables: number; chunks: number; rows: number; resumed: boolean }>(
-    'run/started',
-  ),
+  runStarted: event<{
+    runId: string;
+    configPath: string;
+    configHash: string;
+    tables: number;
+    chunks: number;
+    rows: number;
+    resumed: boolean;
+    /** This worker joined a run other workers execute (`thaw worker`). */
+    joined?: boolean;
+  }>('run/started'),
   /** The run as the status tables say it is when this worker stops executing it. */
   runFinished: event<{
     runId: string;
@@ -341,6 +366,10 @@ export const Events = {
     failedChunks: number;
     seconds: number;
     peakRssMb: number;
+    /** CPU time this worker process used in this invocation (process.cpuUsage, user + system), in microseconds. */
+    cpuMicros?: number;
+    /** Chunk attempts this worker started on each extract path (extract_mode; `auto` decides per chunk). */
+    chunksByPath?: { unload: number; query: number };
     /** Why the run stopped, when it stopped on an error. */
     error?: string;
   }>('run/finished'),

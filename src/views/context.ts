@@ -219,6 +219,7 @@ function readerOf(engine: EngineHost): RunsReader {
     listTables: (configPath, runId) => engine.request(Requests.listTables, { configPath, runId }),
     chunkGroups: (configPath, runId, tableOrdinal) => engine.request(Requests.chunkGroups, { configPath, runId, tableOrdinal }),
     listChunks: (configPath, q) => engine.request(Requests.listChunks, { configPath, ...q }),
+    listWorkers: (configPath, runId) => engine.request(Requests.listWorkers, { configPath, runId }),
   };
 }
 

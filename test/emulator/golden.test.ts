@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { startEmulator, type Emulator } from '../../src/emulator';
 import { connect, destroy, streamQuery, type Connection, type Row } from './driver';
 import { createHash } from 'node:crypto';
@@ -159,6 +160,35 @@ describe('emulator: the golden Snowflake SQL', function () {
     assert.deepEqual(await chunkLines('06-chunk-no-snapshot'), [R1500, R1999].sort());
     assert.deepEqual(await chunkLines('06-chunk-text-partition-timestamp-split'), [R3000]);
     assert.deepEqual(await chunkLines('06-chunk-no-partition-whole'), [R10, R1000, R1500, R1999, R2000, RBIG, R3000, R3001, R3002].sort());
+  });
+
+  it('20–23 unload: each line of the unloaded file is the chunk query\'s COPY line, byte for byte; files listed, presigned, removed', async () => {
+    const prefix = '20240501-123456-ab12/7/2/';
+    assert.deepEqual(await run('20-stage-create'), [{ status: 'Stage area THAW_UNLOAD_STAGE successfully created.' }]);
+    await run('20-stage-create');
+    assert.deepEqual(await run('21-stage-remove-chunk'), [], 'nothing to remove yet');
+    const files = await run('22-unload-chunk');
+    assert.equal(files.length, 1);
+    assert.deepEqual({ ...files[0], FILE_SIZE: typeof files[0]!.FILE_SIZE }, { FILE_NAME: `${prefix}data_0_0_0.csv.gz`, FILE_SIZE: 'number', ROW_COUNT: 2 });
+    const listed = await streamQuery(conn, `LIST @"ANALYTICS"."PUBLIC"."THAW_UNLOAD_STAGE"/20240501-123456-ab12/`);
+    assert.deepEqual(listed.rows.map((r) => [r.name, r.size]), [[`thaw_unload_stage/${prefix}data_0_0_0.csv.gz`, files[0]!.FILE_SIZE]]);
+
+    const urls = await run('23-presigned-urls');
+    assert.deepEqual(urls.map((u) => u.PATH), [`${prefix}data_0_0_0.csv.gz`, `${prefix}data_0_1_0.csv.gz`]);
+    const url = String(urls[0]!.URL);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/__thaw\/stage\/[0-9a-f]+\/data_0_0_0\.csv\.gz$/);
+    const response = await fetch(url);
+    assert.equal(response.status, 200);
+    const bytes = gunzipSync(Buffer.from(await response.arrayBuffer()));
+    const queried = await run('06-chunk-middle');
+    assert.equal(bytes.toString('utf8'), queried.map((r) => `${String(r.ROW)}\n`).join(''), 'the file holds the query path\'s lines');
+    assert.deepEqual(bytes.toString('utf8').split('\n').slice(0, -1).sort(), [R1500, R1999].sort());
+
+    assert.deepEqual((await run('22-unload-probe')).map((r) => r.ROW_COUNT), [1]);
+    const removed = await run('21-stage-remove-run');
+    assert.equal(removed.length, 2, 'the chunk file and the probe file');
+    assert.ok(removed.every((r) => r.result === 'removed'));
+    assert.deepEqual((await streamQuery(conn, `LIST @"ANALYTICS"."PUBLIC"."THAW_UNLOAD_STAGE"/`)).rows, []);
   });
 
   it('09 table names of the schema', async () => {

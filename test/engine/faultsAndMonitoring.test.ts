@@ -39,8 +39,9 @@ describe('faults, retries and monitoring', function () {
   });
 
   it('rides out a flaky source (dropped connections, failed result downloads) without losing or doubling a row', async () => {
-    // 1000-row chunks are results big enough to be downloaded in parts, so download faults hit.
-    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined }], { batch_size: 1000, parallel_threads: 2 });
+    // 1000-row chunks are results big enough to be downloaded in parts, so download faults hit. Result
+    // chunks are the query path's (the unload path's faults: test/engine/unload.test.ts).
+    const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, partition_column: undefined }], { batch_size: 1000, parallel_threads: 2, extract_mode: 'query' });
     const cli = fx.startCli(['start', '--config', config, '--json']);
     await cli.waitForEvent((e) => e.event === 'run/started');
     fx.setFaults({ dropNext: 3, failNextChunks: 2 });

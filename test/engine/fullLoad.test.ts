@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { assertTablesEqual, type CompareColumn } from '../support/compare';
 import { DEMO_COLUMNS, DEMO_TABLE_SPEC } from '../support/demoColumns';
-import { createFixture, type Fixture } from '../support/migration';
+import { createFixture, stageFiles, type Fixture } from '../support/migration';
 
 const EDGE_COLUMNS: CompareColumn[] = [
   { name: 'ID', kind: 'int' },
@@ -40,7 +40,9 @@ INSERT INTO main.EDGE_CASES VALUES
   0, 0, 5e-324, ' leading and trailing ', '{}', '\\x5C\\x4E'::BLOB, false);
 `;
 
-describe('full load (CLI, emulator, PostgreSQL)', function () {
+// The same value-for-value checks on both extract paths: rows streamed by chunk queries, and rows
+// unloaded to a stage and read back from its files.
+for (const mode of ['query', 'unload'] as const) describe(`full load, extract_mode "${mode}" (CLI, emulator, PostgreSQL)`, function () {
   let fx: Fixture;
 
   before(async () => {
@@ -52,7 +54,7 @@ describe('full load (CLI, emulator, PostgreSQL)', function () {
   it('plans, loads and leaves a target equal to the source, value for value', async () => {
     const config = await fx.writeConfig(
       [DEMO_TABLE_SPEC, { source_table: 'EDGE_CASES', target_schema: 'analytics', split_column: 'ID', primary_key: ['ID'] }],
-      { batch_size: 100 },
+      { batch_size: 100, extract_mode: mode },
     );
 
     const plan = await fx.cli(['plan', '--config', config, '--json']);
@@ -72,6 +74,10 @@ describe('full load (CLI, emulator, PostgreSQL)', function () {
     const finished = run.events.find((e) => e.event === 'run/finished')!;
     assert.equal(finished.status, 'completed');
     assert.equal(finished.rowsLoaded, 6006);
+    const path = run.events.filter((e) => e.event === 'log' && /^extract path: /.test(String(e.message)));
+    assert.equal(path.length, 1, 'the path is logged once');
+    assert.match(String(path[0]!.message), new RegExp(`^extract path: ${mode}`));
+    assert.deepEqual(await stageFiles(fx), [], 'no stage file is left');
 
     assert.equal(await assertTablesEqual(fx, { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' }, { schema: 'analytics', table: 'factvisitcallperformance_cr' }, DEMO_COLUMNS), 6000);
     assert.equal(await assertTablesEqual(fx, { schema: 'main', table: 'EDGE_CASES' }, { schema: 'analytics', table: 'edge_cases' }, EDGE_COLUMNS), 6);
@@ -100,7 +106,7 @@ describe('full load (CLI, emulator, PostgreSQL)', function () {
 
   it('refuses a text value holding U+0000, naming table, column and key, and strips it when asked', async () => {
     await fx.emulator.sql(`CREATE TABLE main.NUL_TEXT AS SELECT 1 AS ID, 'ok' AS NOTE UNION ALL SELECT 2, 'bad' || chr(0) || 'value'`);
-    const config = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID' }], { max_attempts: 1 }, 'nul.json');
+    const config = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID' }], { max_attempts: 1, extract_mode: mode }, 'nul.json');
     const refused = await fx.cli(['start', '--config', config]);
     assert.equal(refused.code, 1, refused.stderr);
     const failed = await fx.query<{ last_error: string }>(
@@ -114,7 +120,7 @@ describe('full load (CLI, emulator, PostgreSQL)', function () {
     assert.equal((await fx.query(`SELECT * FROM nul.nul_text`)).length, 0, 'nothing of the failed chunk is loaded');
 
     await fx.cli(['abandon', '--config', config]);
-    const strip = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID', on_nul_character: 'strip' }], {}, 'nul.json');
+    const strip = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID', on_nul_character: 'strip' }], { extract_mode: mode }, 'nul.json');
     const stripped = await fx.cli(['start', '--config', strip, '--json']);
     assert.equal(stripped.code, 0, stripped.stderr);
     const values = await fx.query<{ note: string }>(`SELECT note FROM nul.nul_text ORDER BY id`);

@@ -105,7 +105,9 @@ describe('resume and shared runs', function () {
     assert.deepEqual(await tableStatus(), ['completed']);
   });
 
-  it('lets two processes share one run, each chunk loaded exactly once, and takes back the chunks of a worker that dies', async () => {
+  it('lets two processes share one run, each chunk loaded exactly once, and takes back the chunks of a worker that dies', async function () {
+    // Two workers, 200 small chunks, every emulator answer delayed: minutes on a busy machine.
+    this.timeout(300_000);
     const config = await fx.writeConfig([DEMO_TABLE_SPEC], { batch_size: 200, parallel_threads: 2 });
     const first = fx.startCli(['start', '--config', config, '--json']);
     const runId = String((await first.waitForEvent((e) => e.event === 'run/started')).runId);

@@ -15,6 +15,7 @@ import {
   type Statement,
 } from '../../src/engine/source/sql';
 import { sourceChecksumStatement } from '../../src/engine/verify/checksumSql';
+import { createStageStatement, presignedUrlsStatement, probeQuery, removeStatement, unloadStatement } from '../../src/engine/source/unload/stageSql';
 import type { SourceColumn, SnowflakeType } from '../../src/engine/types/model';
 
 function column(ordinal: number, name: string, type: SnowflakeType, precision: number | null = null, scale: number | null = null): SourceColumn {
@@ -49,6 +50,11 @@ const NAME = byName('NAME');
 const CREATED_AT = byName('CREATED_AT');
 const SNAPSHOT = '2024-05-01 12:34:56.789 +00:00';
 const range = { partitionIsNull: false, partitionValue: null, splitIsNull: false, splitLow: null, splitHigh: null, rows: 500 };
+const STAGE = { database: 'ANALYTICS', schema: 'PUBLIC', name: 'THAW_UNLOAD_STAGE' };
+const RUN = '20240501-123456-ab12';
+const middleChunk = chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
+  partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitLow: '1500', splitHigh: '2000' },
+});
 
 export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '01-source-time': sourceTimeStatement(),
@@ -93,9 +99,7 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '06-chunk-first': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitHigh: '1500' },
   }),
-  '06-chunk-middle': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
-    partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitLow: '1500', splitHigh: '2000' },
-  }),
+  '06-chunk-middle': middleChunk,
   '06-chunk-last': chunkStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
     partition: VISIT_DATE, split: ID, snapshot: SNAPSHOT, range: { ...range, partitionValue: '2024-01-02', splitLow: '2000' },
   }),
@@ -121,6 +125,14 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '08-verify-checksum-no-partition': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, undefined),
   '09-table-names': tableNamesStatement(EVERY_TYPE_TABLE),
   '10-null-counts': nullCountsStatement(EVERY_TYPE_TABLE, [ID, VISIT_DATE], SNAPSHOT),
+  // The unload path (source/unload/stageSql.ts): a stage statement cannot be parsed as a SELECT;
+  // test/unit/sqlGolden.test.ts checks their form and the SELECT inside them.
+  '20-stage-create': createStageStatement(STAGE),
+  '21-stage-remove-chunk': removeStatement(STAGE, `${RUN}/7/`),
+  '21-stage-remove-run': removeStatement(STAGE, `${RUN}/`),
+  '22-unload-chunk': unloadStatement(STAGE, `${RUN}/7/2/`, middleChunk),
+  '22-unload-probe': unloadStatement(STAGE, `${RUN}/probe-1234/`, probeQuery()),
+  '23-presigned-urls': presignedUrlsStatement(STAGE, [`${RUN}/7/2/data_0_0_0.csv.gz`, `${RUN}/7/2/data_0_1_0.csv.gz`]),
 };
 
 /** A golden file: the binds as a JSON comment on the first line, then the statement. */

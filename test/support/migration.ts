@@ -1,6 +1,6 @@
 // A complete little world for engine tests: the emulator (the real snowflake-sdk talks to it), a
 // fresh PostgreSQL database, a config.json in a temp folder, and helpers to run the CLI on it.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -98,4 +98,10 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Every file in the emulator's stages (unload path), as paths under its stage folder. */
+export async function stageFiles(fx: Fixture): Promise<string[]> {
+  const entries = await readdir(join(fx.dir, 'spool', 'stages'), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }

@@ -79,7 +79,7 @@ describe('panel view model', () => {
       run: runSummary({ rowsLoaded: 300_000 }),
       chunkMap: map,
       tables: [tableSummary({ rowsLoaded: 300_000, chunks: { pending: 26, in_progress: 2, completed: 12, failed: 0 } })],
-      workers: [{ workerId: 'w', runId: 'run-1', host: 'h', pid: 1, status: 'running', threads: 4, rssMb: 180, startedAt: '', heartbeatAt: '' }],
+      workers: [{ workerId: 'w', runId: 'run-1', host: 'h', pid: 1, status: 'running', threads: 4, rssMb: 180, startedAt: '', heartbeatAt: '', chunksCompleted: 0, rowsLoaded: 0, chunksInFlight: 0, rowsPerSecond: 0 }],
     });
     // The worker's events have been arriving; a read then brings the chunk map and the tables.
     pushed.applyProgress(progress({ rowsLoaded: 300_000 }), T0);
@@ -147,7 +147,7 @@ describe('panel view model', () => {
 
   it('reads memory from migration_workers for a run executed elsewhere', () => {
     const r = new RunRecorder('run-1', '/ws/config.json');
-    const worker = (rssMb: number, threads: number) => ({ workerId: `w${rssMb}`, runId: 'run-1', host: 'h', pid: 1, status: 'running' as const, threads, rssMb, startedAt: '', heartbeatAt: '' });
+    const worker = (rssMb: number, threads: number) => ({ workerId: `w${rssMb}`, runId: 'run-1', host: 'h', pid: 1, status: 'running' as const, threads, rssMb, startedAt: '', heartbeatAt: '', chunksCompleted: 0, rowsLoaded: 0, chunksInFlight: 0, rowsPerSecond: 0 });
     r.applyRead(statusRead({ workers: [worker(400, 4), worker(650, 3)] }), T0);
     const s = r.snapshot(T0)!;
     assert.deepEqual(s.memory.samples, [{ t: T0, rssMb: 650, threads: 7 }]);

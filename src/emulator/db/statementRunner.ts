@@ -150,7 +150,7 @@ function dmlKind(sql: string): { verb: string; typeId: number } {
 }
 
 /** Replaces each AT(...) placeholder with the table version current at that instant. */
-async function resolveTimeTravel(db: EmulatorDatabase, conn: DuckDBConnection, statement: TranslatedStatement): Promise<string> {
+export async function resolveTimeTravel(db: EmulatorDatabase, conn: DuckDBConnection, statement: TranslatedStatement): Promise<string> {
   let sql = statement.sql;
   for (const read of statement.timeTravel) {
     let instant: bigint;

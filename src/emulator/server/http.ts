@@ -7,6 +7,8 @@ import { gunzip } from 'node:zlib';
 import type { FaultInjector, FaultSettings } from '../faults';
 import { SnowflakeSqlError, transientInternalError } from '../db/sqlErrors';
 import type { BindValue } from '../db/statementRunner';
+import { isStageFilePath, serveStageFile } from '../stage/stageHttp';
+import type { StageStore } from '../stage/stageStore';
 import type { QueryRecord, QueryRegistry } from './queryRegistry';
 import type { Privileges } from './privileges';
 import type { ReceivedQueries } from './receivedQueries';
@@ -20,6 +22,7 @@ export interface HttpContext {
   faults: FaultInjector;
   privileges: Privileges;
   received: ReceivedQueries;
+  stages: StageStore;
   /** How long a query request waits for its result before answering "in progress". */
   resultWaitMs: number;
   baseUrl: () => string;
@@ -60,6 +63,8 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   }
   const delay = ctx.faults.delayMs();
   if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+
+  if (isStageFilePath(path) && method === 'GET') return serveStageFile(ctx.stages, ctx.faults, req, res, path);
 
   const chunk = /^\/__thaw\/chunks\/([^/]+)\/(\d+)$/.exec(path);
   if (chunk && method === 'GET') return sendChunk(ctx, res, chunk[1]!, Number(chunk[2]));

@@ -7,6 +7,7 @@ import { ResultSpool, type SpoolLimits } from '../results/resultSpool';
 import type { EmulatorDatabase } from '../db/database';
 import { canceledError, fromDuckDbError, type SnowflakeSqlError } from '../db/sqlErrors';
 import { runStatement, type BindValue, type StatementOutcome } from '../db/statementRunner';
+import { runStageStatement, type StageContext } from '../stage/stageStatements';
 import type { ParameterList } from './sessions';
 
 export type QueryStatus = 'RUNNING' | 'SUCCESS' | 'FAILED_WITH_ERROR' | 'ABORTED';
@@ -33,6 +34,7 @@ export class QueryRegistry {
     private readonly db: EmulatorDatabase,
     private readonly spoolDir: string,
     private readonly limits: SpoolLimits,
+    private readonly stage: StageContext,
   ) {}
 
   start(sessionId: string, requestId: string | null, sqlText: string, binds: BindValue[][], parameters: ParameterList): QueryRecord {
@@ -54,7 +56,11 @@ export class QueryRegistry {
     this.queries.set(id, record);
     record.done = (async () => {
       try {
-        record.outcome = await runStatement(this.db, sqlText, binds, record.spool, { onInterruptible: (fn) => (record.interrupt = fn) });
+        const staged = await runStageStatement(this.stage, this.db, sqlText, binds, record.spool);
+        record.outcome =
+          staged && 'outcome' in staged
+            ? staged.outcome
+            : await runStatement(this.db, staged?.sql ?? sqlText, binds, record.spool, { onInterruptible: (fn) => (record.interrupt = fn) });
         await record.spool.finish();
         record.status = record.status === 'ABORTED' ? 'ABORTED' : 'SUCCESS';
         if (record.status === 'ABORTED') record.error = canceledError();

@@ -1,5 +1,6 @@
 // status, stop, abandon, tune: quick operations on the status tables, run in the CLI's own
 // process (no worker, no Snowflake connection unless tune re-plans with a new batch size).
+import type { WorkerSummary } from '../../protocol/engine';
 import { percentDone } from '../../protocol/progress';
 import { abandon, requestStop, runStatus, tuneRun, type RunStatusReport } from '../control';
 import { errorMessage } from '../errors';
@@ -47,12 +48,29 @@ function printStatus(r: RunStatusReport): void {
     w('  failed chunks (thaw retry --chunk ID):');
     for (const c of r.failedChunks) w(`    ${c.chunkId}: ${c.attempts} attempt(s), ${c.errorCode ? `[${c.errorCode}] ` : ''}${c.lastError ?? ''}`);
   }
-  const live = r.workers.filter((x) => x.status === 'running');
-  if (live.length > 0) {
-    w();
-    w('  workers:');
-    for (const x of live) w(`    ${x.workerId} pid ${x.pid}: ${x.threads} threads, RSS ${x.rssMb} MB, heartbeat ${x.heartbeatAt.toISOString()}`);
+  printWorkers(r.workers, w);
+}
+
+/** One line per running worker (where, its threads, memory and own rate), then how many have ended. */
+function printWorkers(workers: readonly WorkerSummary[], w: (line?: string) => void): void {
+  if (workers.length === 0) return;
+  const live = workers.filter((x) => x.status === 'running');
+  const ended = workers.length - live.length;
+  w();
+  w(`  workers: ${live.length} running${ended > 0 ? `, ${ended} ended (${describeEnded(workers)})` : ''}`);
+  for (const x of live) {
+    const heard = Math.max(0, Math.round((Date.now() - Date.parse(x.heartbeatAt)) / 1000));
+    w(
+      `    ${x.host} pid ${x.pid}: ${x.threads ?? '?'} threads, RSS ${x.rssMb ?? '?'} MB, ${formatCount(x.rowsPerSecond)} rows/s, ` +
+        `${x.chunksCompleted} chunks (${formatCount(x.rowsLoaded)} rows) done, ${x.chunksInFlight} in flight, heard ${heard} s ago`,
+    );
   }
+}
+
+function describeEnded(workers: readonly WorkerSummary[]): string {
+  const counts = new Map<string, number>();
+  for (const x of workers) if (x.status !== 'running') counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
 }
 
 export async function runControlCommand(kind: ControlKind, o: ControlOptions): Promise<number> {
@@ -72,7 +90,8 @@ export async function runControlCommand(kind: ControlKind, o: ControlOptions): P
           break;
         }
         case 'abandon': {
-          const { runId } = await abandon(session, o.run);
+          const { runId, stageFilesLeft } = await abandon(session, o.run);
+          if (stageFilesLeft) process.stderr.write(`warning: ${stageFilesLeft}\n`);
           process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId })}\n` : `run ${runId} abandoned\n`);
           break;
         }

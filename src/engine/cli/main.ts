@@ -48,9 +48,10 @@ program
   .description('start a new run of the config and follow it to the end')
   .addOption(configOption())
   .option('--append', 'load into target tables that already hold rows')
+  .option('--detach', 'start the run and return: `thaw worker` processes execute it')
   .addOption(jsonOption())
-  .action(async (o: { config: string; append?: boolean; json?: boolean }) => {
-    process.exitCode = await driveRun(Requests.start, { configPath: o.config, append: !!o.append }, { json: !!o.json });
+  .action(async (o: { config: string; append?: boolean; detach?: boolean; json?: boolean }) => {
+    process.exitCode = await driveRun(Requests.start, { configPath: o.config, append: !!o.append, detach: !!o.detach }, { json: !!o.json });
   });
 
 program
@@ -61,6 +62,16 @@ program
   .addOption(jsonOption())
   .action(async (o: { config: string; run?: string; json?: boolean }) => {
     process.exitCode = await driveRun(Requests.resume, { configPath: o.config, runId: o.run }, { json: !!o.json });
+  });
+
+program
+  .command('worker')
+  .description('join a run in progress as one more worker (any machine that reaches both databases): claim chunks until none are left')
+  .addOption(configOption())
+  .addOption(runOption())
+  .addOption(jsonOption())
+  .action(async (o: { config: string; run?: string; json?: boolean }) => {
+    process.exitCode = await driveRun(Requests.join, { configPath: o.config, runId: o.run }, { json: !!o.json });
   });
 
 program

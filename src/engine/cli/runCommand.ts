@@ -29,7 +29,7 @@ export interface DriveResult {
   finished?: RunFinished;
 }
 
-type RunRequest = typeof Requests.start | typeof Requests.resume | typeof Requests.retry;
+type RunRequest = typeof Requests.start | typeof Requests.resume | typeof Requests.retry | typeof Requests.join;
 
 /** A worker for one command: its stderr goes to ours (above the progress bar, when there is one). */
 function startWorker(view?: ProgressView): EngineClient {
@@ -52,7 +52,7 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
   client.on(Events.runStarted, (e) => {
     runId = e.runId;
     if (out.json) printJson(Events.runStarted.event, e);
-    else process.stdout.write(`run ${e.runId} ${e.resumed ? 'resumed' : 'started'}: ${e.tables} table(s), ${e.chunks} chunks, ${e.rows} rows\n`);
+    else process.stdout.write(`run ${e.runId} ${e.joined ? 'joined' : e.resumed ? 'resumed' : 'started'}: ${e.tables} table(s), ${e.chunks} chunks, ${e.rows} rows\n`);
   });
   client.on(Events.runProgress, (p) => (out.json ? printJson(Events.runProgress.event, p) : view?.update(p)));
   client.on(Events.chunkStateChanged, (e) => {
@@ -97,6 +97,8 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
     } else client.kill('SIGKILL');
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM (docker stop, a Kubernetes pod ending) reaches this process alone: it asks what a first Ctrl-C does.
+  process.on('SIGTERM', onSigint);
 
   let exit: WorkerExit;
   try {
@@ -104,6 +106,22 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
     if ('queueOnly' in params && params.queueOnly) {
       if (out.json) printJson('run/requeued', answer);
       else process.stdout.write(`run ${answer.runId}: ${'requeued' in answer ? answer.requeued : 0} chunk(s) re-queued\n`);
+      client.shutdown();
+      await client.waitForExit();
+      return { exitCode: EXIT_OK };
+    }
+    if ('detached' in answer && answer.detached) {
+      const config = params.configPath === DEFAULT_CONFIG ? '' : ` --config ${shellWord(params.configPath)}`;
+      if (out.json) printJson('run/detached', answer);
+      else process.stdout.write(`run ${answer.runId} is in progress with no worker yet: add workers with thaw worker --run ${answer.runId}${config}\n`);
+      client.shutdown();
+      await client.waitForExit();
+      return { exitCode: EXIT_OK };
+    }
+    if ('closed' in answer && answer.closed) {
+      // A worker that joins a run already completed has nothing left to claim: that is success.
+      if (out.json) printJson('run/closed', answer);
+      else process.stdout.write(`run ${answer.runId} is ${answer.closed}: no chunk left to claim\n`);
       client.shutdown();
       await client.waitForExit();
       return { exitCode: EXIT_OK };
@@ -118,6 +136,7 @@ export async function followRun<R extends RunRequest>(type: R, params: ParamsOf<
     return { exitCode };
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   if (!finished) {
     process.stderr.write(`${describeWorkerExit(exit, 'the run finished')}\n`);

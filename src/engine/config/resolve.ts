@@ -3,7 +3,7 @@
 
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigIssue } from '../errors';
-import type { NulPolicy, SchemaChangePolicy, SslMode, ThawConfig } from './schema';
+import type { ExtractMode, NulPolicy, SchemaChangePolicy, SslMode, ThawConfig } from './schema';
 import { referencedVariable, Secret } from './secret';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -76,6 +76,10 @@ export interface ResolvedConfig {
   worker_heartbeat_timeout_seconds: number;
   target_outage_seconds: number;
   consistent_snapshot: boolean;
+  extract_mode: ExtractMode;
+  unload_min_rows: number;
+  /** The stage named in the config, as written; undefined: Thaw's own. */
+  unload_stage: string | undefined;
   tables: ResolvedTable[];
 }
 
@@ -142,6 +146,9 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       worker_heartbeat_timeout_seconds: config.worker_heartbeat_timeout_seconds,
       target_outage_seconds: config.target_outage_seconds,
       consistent_snapshot: config.consistent_snapshot,
+      extract_mode: config.extract_mode,
+      unload_min_rows: config.unload_min_rows,
+      unload_stage: config.unload_stage,
       tables,
     },
   };

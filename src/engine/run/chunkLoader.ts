@@ -8,6 +8,7 @@ import type { Snapshot } from '../source';
 import { markTableFinalized, markTableFinalizeFailed, type ChunkFailure, type ChunkRecord } from '../state';
 import { addPrimaryKeyAndAnalyze } from '../target';
 import { recordFailure, runChunkTask, type ChunkOutcome } from './chunkTask';
+import type { ExtractPaths } from './extractPath';
 import type { RunContext } from './runContext';
 import type { RunTable } from './runTables';
 
@@ -27,6 +28,8 @@ export class ChunkLoader {
     private readonly snapshot: Snapshot | undefined,
     /** Aborted to roll back the chunks in flight. */
     private readonly signal: AbortSignal,
+    /** How each chunk leaves Snowflake (extractPath). */
+    readonly paths: ExtractPaths,
   ) {}
 
   /** Chunks this worker holds: loading, or failed with the failure not recorded yet. */
@@ -49,7 +52,7 @@ export class ChunkLoader {
     this.loading.add(chunk.chunkId);
     try {
       this.announce(chunk, { status: 'in_progress' });
-      const outcome = await runChunkTask(this.ctx, chunk, table, this.snapshot, this.signal);
+      const outcome = await runChunkTask(this.ctx, chunk, table, this.snapshot, this.signal, await this.paths.forChunk(chunk.rows));
       await this.settle(chunk, table, outcome);
     } finally {
       this.loading.delete(chunk.chunkId);

@@ -1,11 +1,17 @@
-// Loads one claimed chunk: the source query's COPY lines stream straight into COPY, and the rows
-// commit together with the chunk's "completed" mark (loadChunk), so a retry can neither duplicate
+// Loads one claimed chunk: its COPY lines (from the chunk query, or from the files of its unload to
+// a stage) stream straight into COPY, and the rows commit together with the chunk's "completed" mark (loadChunk), so a retry can neither duplicate
 // nor lose rows. Failures are recorded with their cause; transient ones come back after backoff,
 // anything not known to be transient (a bad value, a bug) fails the chunk at once.
-import { streamChunk, type Snapshot } from '../source';
+import type { Readable } from 'node:stream';
+import { streamChunk, type Snapshot, type StreamChunkOptions } from '../source';
+import type { NulGuard } from '../source/nulGuard';
+import { removeStageFiles } from '../source/unload/stageFiles';
+import { chunkPrefix } from '../source/unload/stageSql';
+import { unloadChunk } from '../source/unload/unloadChunk';
 import { errorMessage, ThawError } from '../errors';
 import { chunkFailureFrom, failChunk, type ChunkFailure, type ChunkRecord } from '../state';
 import { loadChunk, type ChunkLoadResult } from '../target';
+import type { ExtractPath } from './extractPath';
 import type { RunContext } from './runContext';
 import type { RunTable } from './runTables';
 
@@ -21,10 +27,13 @@ export async function runChunkTask(
   table: RunTable,
   snapshot: Snapshot | undefined,
   signal: AbortSignal,
+  extract: ExtractPath = { kind: 'query' },
 ): Promise<ChunkOutcome> {
   const { session, runId, workerId } = ctx;
+  // The unload path's files of this chunk: removed once its rows are committed or it failed.
+  const removeFiles = () => (extract.kind === 'unload' ? removeStageFiles(session.source, extract.stage, chunkPrefix(runId, chunk.chunkId)).catch(() => 0) : 0);
   try {
-    const rows = streamChunk(session.source, {
+    const what: StreamChunkOptions = {
       table: table.sourceTable,
       columns: table.columns,
       partition: table.partition,
@@ -35,7 +44,16 @@ export async function runChunkTask(
       onNul: table.onNul,
       keyColumn: table.keyColumn,
       context: { runId, chunkId: chunk.chunkId },
-    });
+    };
+    let stream: Readable;
+    let guard: NulGuard;
+    if (extract.kind === 'unload') {
+      ({ stream, guard } = await unloadChunk(session.source, { ...what, stage: extract.stage, runId, chunkId: chunk.chunkId, attempt: chunk.attempts, rowsExpected: chunk.rows, signal }));
+    } else {
+      const lines = streamChunk(session.source, what);
+      stream = lines;
+      guard = lines.guard;
+    }
     const loaded = await loadChunk(session.pool, {
       schema: session.statusSchema,
       runId,
@@ -45,12 +63,15 @@ export async function runChunkTask(
       target: { schema: table.target.schema, table: table.target.table, columns: table.targetColumns },
       upsert: table.upsert,
       rowsExpected: chunk.rows,
-      source: rows,
-      nulStrippedRows: () => rows.nulStrippedRows,
+      source: stream,
+      nulStrippedRows: () => guard.nulStrippedRows,
       signal,
     });
+    await removeFiles();
     return { status: 'completed', ...loaded };
   } catch (err) {
+    // After an abort the run's sweep removes them: nothing may hold up a rollback.
+    if (!signal.aborted) await removeFiles();
     const failure = chunkFailureFrom(err);
     if (!(err instanceof ThawError) && !failure.retryable) {
       // Not an error Thaw knows: most likely a bug. The stack is what its fixer needs.

@@ -13,6 +13,7 @@ import { errorMessage } from '../errors';
 import type { Session } from '../session';
 import { claimChunk, getRunTables, markWorkerStopped, registerWorker } from '../state';
 import { ChunkLoader } from './chunkLoader';
+import { ExtractPaths, sweepRunStage } from './extractPath';
 import { Heartbeat } from './heartbeat';
 import { currentRssMb } from './memoryGuard';
 import { StatusTablesOutage } from './outage';
@@ -55,7 +56,8 @@ export class RunExecutor {
     this.tickMs = options.tickMs ?? 1000;
     this.limit = pLimit(session.config.parallel_threads);
     const signal = AbortSignal.any([options.abortSignal, this.rollback.signal]);
-    this.loader = new ChunkLoader(this.ctx, prepared.tables, prepared.snapshot, signal);
+    const paths = new ExtractPaths(session.source, session.config, prepared.runId, (level, message) => this.ctx.log(level, message));
+    this.loader = new ChunkLoader(this.ctx, prepared.tables, prepared.snapshot, signal, paths);
     this.heartbeat = new Heartbeat(this.ctx, 5 * this.tickMs);
     this.tuner = new ThreadTuner(this.ctx, this.limit);
     this.reporter = new RunReporter(this.ctx);
@@ -65,9 +67,11 @@ export class RunExecutor {
   }
 
   async execute(): Promise<RunFinished> {
+    const cpuAtStart = process.cpuUsage();
     let failure: unknown;
     try {
       await this.register();
+      await this.loader.paths.start();
       await this.beat();
       await this.claimUntilDone();
       await this.drain();
@@ -80,7 +84,19 @@ export class RunExecutor {
       await this.signOff();
     }
     const stoppedByHost = this.options.stopSignal.aborted || this.options.abortSignal.aborted;
-    return this.reporter.finish(this.tuner, this.loader, { stoppedByHost, ...(failure === undefined ? {} : { failure }) });
+    const leaving = stoppedByHost && !!this.options.prepared.joined;
+    const finished = await this.reporter.finish(this.tuner, this.loader, { stoppedByHost, leaving, ...(failure === undefined ? {} : { failure }) });
+    if (finished.status !== 'in_progress') await this.sweepStage();
+    const cpu = process.cpuUsage(cpuAtStart);
+    return { ...finished, cpuMicros: cpu.user + cpu.system, chunksByPath: { ...this.loader.paths.chunks } };
+  }
+
+  /** No chunk of the run is loading now (the run is closed or paused): files left by crashed attempts go. */
+  protected async sweepStage(): Promise<void> {
+    if (!this.loader.paths.stageUsed) return;
+    await sweepRunStage(this.ctx.session.source, this.ctx.session.config, this.ctx.runId).catch((err: unknown) =>
+      this.ctx.log('warn', `could not remove the run's stage files: ${errorMessage(err)}`),
+    );
   }
 
   protected async register(): Promise<void> {

@@ -16,5 +16,10 @@ export interface PreparedRun {
   chunks: number;
   rows: number;
   resumed: boolean;
+  /**
+   * Joined by `thaw worker`: when this worker is stopped (Ctrl-C, SIGTERM, a pod evicted) it only
+   * leaves, and the run stays in progress for the other workers or the next one to join.
+   */
+  joined?: boolean;
   truncated?: Truncation[];
 }

@@ -17,6 +17,8 @@ export type RunFinished = DataOf<typeof Events.runFinished>;
 export interface Ending {
   /** The host asked this worker to stop or abort: unfinished work makes the run `stopped`. */
   stoppedByHost: boolean;
+  /** A joined worker (`thaw worker`) stopped by its host: it leaves, and the run stays open for others. */
+  leaving?: boolean;
   /** What ended it early, when something did. */
   failure?: unknown;
 }
@@ -83,8 +85,8 @@ export class RunReporter {
       const progress = await this.progress(tuner);
       const unfinished = progress.chunks.pending + progress.chunks.in_progress;
       const othersRunning = (await listWorkers(pool, statusSchema, ctx.runId)).some((w) => w.status === 'running' && w.workerId !== ctx.workerId);
-      if (unfinished > 0 && othersRunning) {
-        // Other workers carry on with the run; it is theirs to close.
+      if (unfinished > 0 && (othersRunning || (ending.leaving && ending.failure === undefined))) {
+        // Other workers carry on with the run (or will join it); it is theirs to close.
         return { ...base, status: 'in_progress', rowsLoaded: progress.rowsLoaded, rowsTotal: progress.rowsTotal, failedChunks: progress.chunks.failed };
       }
       // A stop asked of this worker alone (Ctrl-C, the editor closing) stops the run too.

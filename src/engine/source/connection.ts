@@ -29,13 +29,22 @@ export interface SnowflakeSourceOptions {
 export interface SnowflakeSource {
   /** Runs a statement whose whole result fits in memory (metadata, plan rows). */
   execute<Row = Record<string, unknown>>(sql: string, binds?: readonly string[], context?: ErrorContext): Promise<Row[]>;
-  /** Streams a statement's rows as objects; the driver fetches only as fast as they are read. */
-  stream(sql: string, binds?: readonly string[], context?: ErrorContext): Readable;
+  /**
+   * Streams a statement's rows, each an array of its values (no object per row); the driver
+   * fetches only as fast as they are read. `typed` turns what the stream emits as an error into a
+   * typed SourceError without secrets.
+   */
+  stream(sql: string, binds?: readonly string[], context?: ErrorContext): RowStream;
   close(): Promise<void>;
 }
 
 /** Snowflake's "SQL access control error: Insufficient privileges to operate on …". */
 const INSUFFICIENT_PRIVILEGES = '003001';
+
+export interface RowStream {
+  rows: Readable;
+  typed: (err: unknown) => ThawError;
+}
 
 type SnowflakeModule = typeof import('snowflake-sdk');
 let driver: Promise<SnowflakeModule> | undefined;
@@ -183,19 +192,9 @@ class DriverConnection implements SnowflakeSource {
     });
   }
 
-  stream(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): Readable {
-    const start = () => this.connection.execute({ sqlText: sql, binds: [...binds], streamResult: true }).streamRows();
-    // Readable.from pulls one row per read() of the driver stream, so the driver only fetches
-    // as fast as the consumer reads; the generator turns a driver error into a typed one.
-    const wrap = (err: unknown) => this.wrap(err, context);
-    async function* typed() {
-      try {
-        for await (const row of start()) yield row as unknown;
-      } catch (err) {
-        throw wrap(err);
-      }
-    }
-    return Readable.from(typed(), { objectMode: true, highWaterMark: 1 });
+  stream(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): RowStream {
+    const rows = this.connection.execute({ sqlText: sql, binds: [...binds], streamResult: true, rowMode: 'array' }).streamRows();
+    return { rows, typed: (err) => this.wrap(err, context) };
   }
 
   close(): Promise<void> {

@@ -8,8 +8,7 @@ import { sqlFiles } from '../../generated/sql';
 import { RefusedError } from '../errors';
 import { statusTables, type Queryable } from './db';
 import { withStatusSchema } from './migrate';
-import { listWorkers } from './readRuns';
-import { toChunkRecord, toRunRecord, toTableRecord } from './records';
+import { toChunkRecord, toRunRecord, toTableRecord, toWorkerRecord } from './records';
 
 /** The window the rate is measured over: long enough to smooth chunk-sized steps. */
 export const RATE_WINDOW_SECONDS = 60;
@@ -195,8 +194,12 @@ export async function readChunkPage(db: Queryable, schema: string, runId: string
   return { total: Number(rows[0]?.total ?? 0), offset, items };
 }
 
+/** A run's workers with each one's own rate: what `thaw status`, the tree and the panel show per worker. */
 export async function readWorkerSummaries(db: Queryable, schema: string, runId: string): Promise<WorkerSummary[]> {
-  return (await listWorkers(db, schema, runId)).map((w) => {
+  const { rows } = await db.query(withStatusSchema(sqlFiles['views/run_workers.sql'], schema), [runId, RATE_WINDOW_SECONDS]);
+  return rows.map((r) => {
+    const w = toWorkerRecord(r);
+    const rate: RateInput = { rowsInWindow: Number(r.rows_in_window), windowSeconds: RATE_WINDOW_SECONDS, runningSeconds: Number(r.running_seconds ?? 0) };
     return {
       workerId: w.workerId,
       runId: w.runId,
@@ -207,6 +210,10 @@ export async function readWorkerSummaries(db: Queryable, schema: string, runId: 
       rssMb: w.rssMb,
       startedAt: w.startedAt.toISOString(),
       heartbeatAt: w.heartbeatAt.toISOString(),
+      chunksCompleted: Number(r.chunks_completed),
+      rowsLoaded: Number(r.rows_loaded),
+      chunksInFlight: Number(r.chunks_in_flight),
+      rowsPerSecond: w.status === 'running' ? rowsPerSecond(rate) : 0,
     };
   });
 }

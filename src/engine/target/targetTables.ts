@@ -161,21 +161,36 @@ export async function truncateTable(db: pg.Pool, schema: string, table: string):
 /**
  * After the full load of a table Thaw created: adds the primary key (unless it already has one,
  * e.g. on resume after a crash between this step and its status mark) and ANALYZEs it. Duplicate
- * keys in the data fail with a DataError naming the table.
+ * keys in the data fail with a DataError naming the table. Several workers of a run can get here
+ * for the same table at once (each finishing its share): the table lock makes the check and the
+ * ALTER one step, so the second finds the first's key instead of adding another.
  */
-export async function addPrimaryKeyAndAnalyze(db: pg.ClientBase | pg.Pool, schema: string, table: string, primaryKey: string[]): Promise<void> {
+export async function addPrimaryKeyAndAnalyze(pool: pg.Pool, schema: string, table: string, primaryKey: string[]): Promise<void> {
   const name = qualifiedName(schema, table);
   try {
     if (primaryKey.length > 0) {
-      const { rows } = await db.query(
-        `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p') AS has_pk`,
-        [name],
-      );
-      if (!rows[0]?.has_pk) {
-        await db.query(`ALTER TABLE ${name} ADD PRIMARY KEY (${primaryKey.map((c) => pg.escapeIdentifier(c)).join(', ')})`);
+      const client = await pool.connect();
+      let failed = false;
+      try {
+        await client.query('BEGIN');
+        await client.query(`LOCK TABLE ${name} IN SHARE ROW EXCLUSIVE MODE`);
+        const { rows } = await client.query(
+          `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p') AS has_pk`,
+          [name],
+        );
+        if (!rows[0]?.has_pk) {
+          await client.query(`ALTER TABLE ${name} ADD PRIMARY KEY (${primaryKey.map((c) => pg.escapeIdentifier(c)).join(', ')})`);
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        failed = true;
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release(failed);
       }
     }
-    await db.query(`ANALYZE ${name}`);
+    await pool.query(`ANALYZE ${name}`);
   } catch (err) {
     throw targetErrorFrom(err, `cannot add the primary key (${primaryKey.join(', ')}) to ${name}`, { table: `${schema}.${table}` });
   }

@@ -7,7 +7,10 @@ import { startupExitCode } from '../exitCodes';
 import { EngineService, type RequestHandlers } from '../service';
 
 function send(message: WorkerMessage): void {
-  if (process.connected) process.send?.(message);
+  // The host can go between this check and the write: the write then fails with EPIPE, which
+  // without a callback is an 'error' event that would crash the worker. Nobody is left to read the
+  // message; the 'disconnect' handler below finishes the chunks in flight and exits.
+  if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
 }
 
 function emit<E extends EventDescriptor>(event: E, data: DataOf<E>): void {
@@ -59,6 +62,14 @@ emit(Events.workerStatus, { health: 'ok', runId: null, pid: process.pid, message
 // Ctrl-C in a terminal reaches the whole process group, this worker included. The host decides
 // what it means (finish the chunks in flight, or abort) and tells the worker by a request.
 process.on('SIGINT', () => undefined);
+
+// Once the host is gone, so are the pipes of its stdout and stderr: a log line written to them then
+// fails with EPIPE, which must not crash the worker while it finishes its chunks.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
 
 process.on('disconnect', () => {
   service.close().finally(() => process.exit(0));

@@ -9,7 +9,7 @@
 // Queries: a refresh is one `runs/list` per config. Children are cached and read again only when
 // their run's summary changed, so polling a quiet run costs one query, and expanded nodes of a
 // busy run cost one query each, never one per chunk.
-import type { ChunkDetail, ChunkGroup, Page, RunSummary, TableSummary } from '../../protocol/engine';
+import type { ChunkDetail, ChunkGroup, Page, RunSummary, TableSummary, WorkerSummary } from '../../protocol/engine';
 import type { ChunkState } from '../../protocol/states';
 import { failedChunkCount, listsChunks, runChanged, STATE_ORDER, type TreeNode } from './nodes';
 
@@ -28,6 +28,7 @@ export interface RunsReader {
   listTables(configPath: string, runId: string): Promise<TableSummary[]>;
   chunkGroups(configPath: string, runId: string, tableOrdinal: number): Promise<ChunkGroup[]>;
   listChunks(configPath: string, query: ChunkQuery): Promise<Page<ChunkDetail>>;
+  listWorkers(configPath: string, runId: string): Promise<WorkerSummary[]>;
 }
 
 /** An error as a read request reports it; config problems carry their line. */
@@ -154,6 +155,8 @@ export class RunsModel {
         );
       case 'partition':
         return listsChunks(parent.group.status) ? this.chunkNodes(parent.id, parent.configPath, parent.group) : [];
+      case 'workers':
+        return this.cached(parent.id, () => this.workerNodes(parent));
       default:
         return [];
     }
@@ -211,9 +214,21 @@ export class RunsModel {
     return entry.runs.map((run) => this.keep({ kind: 'run', id: runNodeId(configPath, run.runId), configPath, run }));
   }
 
+  /** A run's tables, then its workers while any is live (read when that node is expanded). */
   private async tableNodes(run: Extract<TreeNode, { kind: 'run' }>): Promise<TreeNode[]> {
     const tables = await this.reader.listTables(run.configPath, run.run.runId);
-    return tables.map((table) => this.keep({ kind: 'table', id: `${run.id}/t${table.tableOrdinal}`, configPath: run.configPath, table }));
+    const nodes: TreeNode[] = tables.map((table) => this.keep({ kind: 'table', id: `${run.id}/t${table.tableOrdinal}`, configPath: run.configPath, table }));
+    if (run.run.liveWorkers > 0) {
+      nodes.push(this.keep({ kind: 'workers', id: `${run.id}/workers`, configPath: run.configPath, runId: run.run.runId, live: run.run.liveWorkers }));
+    }
+    return nodes;
+  }
+
+  private async workerNodes(parent: Extract<TreeNode, { kind: 'workers' }>): Promise<TreeNode[]> {
+    const workers = await this.reader.listWorkers(parent.configPath, parent.runId);
+    return workers
+      .filter((w) => w.status === 'running')
+      .map((worker) => this.keep({ kind: 'worker', id: `${parent.id}/${worker.workerId}`, configPath: parent.configPath, worker }));
   }
 
   private async stateNodes(table: Extract<TreeNode, { kind: 'table' }>): Promise<TreeNode[]> {

@@ -1,9 +1,11 @@
 // The nodes of the Migrations tree and how each one reads: label, description, tooltip, icon,
 // context value. Pure data and functions (no vscode import): unit-tested in plain Node, mapped
 // to TreeItems by ./provider.ts.
-import type { ChunkDetail, ChunkGroup, RunSummary, TableSummary } from '../../protocol/engine';
+import type { ChunkDetail, ChunkGroup, RunSummary, TableSummary, WorkerSummary } from '../../protocol/engine';
 import type { ChunkState, RunState, TableState } from '../../protocol/states';
 import { formatCount, formatPercent, formatRate, formatStartTime, RUN_STATE_LABELS } from '../format';
+import type { NodeView } from './nodeView';
+import { workersView, workerView } from './workerNodes';
 
 export type TreeNode =
   | { kind: 'config'; id: string; configPath: string; label: string }
@@ -13,24 +15,15 @@ export type TreeNode =
   | { kind: 'state'; id: string; configPath: string; runId: string; tableOrdinal: number; status: ChunkState; groups: ChunkGroup[] }
   | { kind: 'partition'; id: string; configPath: string; group: ChunkGroup }
   | { kind: 'chunk'; id: string; configPath: string; chunk: ChunkDetail }
+  /** The live workers of a run; their nodes are its children. */
+  | { kind: 'workers'; id: string; configPath: string; runId: string; live: number }
+  | { kind: 'worker'; id: string; configPath: string; worker: WorkerSummary }
   /** "Show more": the next page of a chunk list. */
   | { kind: 'more'; id: string; parentId: string; shown: number; total: number }
   | { kind: 'message'; id: string; severity: 'error' | 'info'; text: string; detail: string; configPath?: string; line?: number };
 
 export type NodeKind = TreeNode['kind'];
 
-/** What a TreeItem needs, without vscode types. */
-export interface NodeView {
-  label: string;
-  description?: string;
-  /** Markdown. */
-  tooltip?: string;
-  icon: { id: string; color?: string };
-  contextValue: string;
-  collapsible: 'none' | 'collapsed' | 'expanded';
-  /** Runs on click. */
-  command?: { id: string; title: string; args: unknown[] };
-}
 
 const RUN_ICONS: Record<RunState, { id: string; color?: string }> = {
   pending: { id: 'clock' },
@@ -122,6 +115,10 @@ export function viewOf(node: TreeNode, now: Date = new Date()): NodeView {
     }
     case 'chunk':
       return chunkView(node);
+    case 'workers':
+      return workersView(node.live);
+    case 'worker':
+      return workerView(node.worker);
     case 'more':
       return {
         label: `Show more (${node.shown.toLocaleString('en-US')} of ${node.total.toLocaleString('en-US')})`,
@@ -234,6 +231,7 @@ export function runChanged(a: RunSummary, b: RunSummary): boolean {
     a.chunksTotal !== b.chunksTotal ||
     a.parallelThreads !== b.parallelThreads ||
     a.batchSize !== b.batchSize ||
+    a.liveWorkers !== b.liveWorkers ||
     (Object.keys(a.chunks) as ChunkState[]).some((s) => a.chunks[s] !== b.chunks[s])
   );
 }

@@ -1,6 +1,6 @@
 // Typed builders of the protocol values the views show: a test states only what it is about.
 // Runs and tables start from the panel's fixtures (test/unit/panelFixtures.ts).
-import type { ChunkCounts, ChunkDetail, ChunkGroup, RunSummary, TableSummary } from '../../../src/protocol/engine';
+import type { ChunkCounts, ChunkDetail, ChunkGroup, RunSummary, TableSummary, WorkerSummary } from '../../../src/protocol/engine';
 import { runSummary, tableSummary } from '../panelFixtures';
 
 export function counts(c: Partial<ChunkCounts> = {}): ChunkCounts {
@@ -71,5 +71,25 @@ export function aChunk(c: Partial<ChunkDetail> = {}): ChunkDetail {
     lastError: 'value too long for type character varying(10)',
     errorCode: '22001',
     ...c,
+  };
+}
+
+/** A running worker of run r1. */
+export function aWorker(w: Partial<WorkerSummary> = {}): WorkerSummary {
+  return {
+    workerId: 'loader-0:4242:abc123',
+    runId: 'r1',
+    host: 'loader-0',
+    pid: 4242,
+    status: 'running',
+    threads: 4,
+    rssMb: 256,
+    startedAt: '2026-12-01T15:00:05.000Z',
+    heartbeatAt: '2026-12-01T15:10:05.000Z',
+    chunksCompleted: 0,
+    rowsLoaded: 0,
+    chunksInFlight: 0,
+    rowsPerSecond: 0,
+    ...w,
   };
 }

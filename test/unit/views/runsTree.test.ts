@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { ChunkDetail, ChunkGroup, Page, RunSummary, TableSummary } from '../../../src/protocol/engine';
+import type { ChunkDetail, ChunkGroup, Page, RunSummary, TableSummary, WorkerSummary } from '../../../src/protocol/engine';
 import { CHUNK_PAGE_SIZE, RunsModel, type ChunkQuery, type RunsReader } from '../../../src/views/runsTree/model';
 import { viewOf, type TreeNode } from '../../../src/views/runsTree/nodes';
-import { aChunk, aGroup, aRun, aTable, counts } from './builders';
+import { aChunk, aGroup, aRun, aTable, aWorker, counts } from './builders';
 
 /** The status tables as the read requests would answer, with a log of the queries asked. */
 class StatusTables implements RunsReader {
@@ -10,6 +10,7 @@ class StatusTables implements RunsReader {
   tables: TableSummary[] = [aTable()];
   groups: ChunkGroup[] = [];
   chunks: ChunkDetail[] = [];
+  workers: WorkerSummary[] = [aWorker()];
   unreachable: Error | undefined;
   readonly queries: string[] = [];
 
@@ -30,6 +31,10 @@ class StatusTables implements RunsReader {
     this.queries.push(`chunks ${q.status} ${q.partitionValue} @${q.offset}`);
     const all = this.chunks.filter((c) => c.status === q.status && c.partitionValue === q.partitionValue);
     return { total: all.length, offset: q.offset, items: all.slice(q.offset, q.offset + q.limit) };
+  }
+  async listWorkers(_c: string, runId: string) {
+    this.queries.push(`workers ${runId}`);
+    return structuredClone(this.workers);
   }
 }
 
@@ -72,6 +77,8 @@ describe('views: the Migrations tree model', () => {
       'state:completed',
       'partition:2024-01-01',
       'partition:2024-01-02',
+      'workers:Workers',
+      'worker:loader-0 pid 4242',
     ]);
     const completed = nodes.find((n) => n.kind === 'state' && n.status === 'completed')!;
     assert.match(viewOf(completed).description!, /^3,480 chunks/);
@@ -94,6 +101,32 @@ describe('views: the Migrations tree model', () => {
     assert.equal(v.icon.id, 'sync~spin');
     assert.equal(v.contextValue, 'run.active');
     assert.match(v.description!, /^41% · 12\.3k rows\/s · 2 failed · analytics_dev2 · \d\d:\d\d$/);
+  });
+
+  it('lists the live workers of a run, wherever they run, each with host, pid, threads, RSS and its own rate', async () => {
+    const db = new StatusTables();
+    db.runs = [aRun({ liveWorkers: 2 })];
+    db.workers = [
+      aWorker({ workerId: 'a', host: 'thaw-worker-0', pid: 7, threads: 4, rssMb: 310, rowsPerSecond: 5_200, rowsLoaded: 1_250_000 }),
+      aWorker({ workerId: 'b', host: 'thaw-worker-1', pid: 7, threads: 2, rssMb: 190, rowsPerSecond: 2_600 }),
+      aWorker({ workerId: 'c', host: 'laptop', pid: 99, status: 'dead' }),
+    ];
+    const m = model(db);
+    const [run] = await m.children();
+    const workers = (await m.children(run)).find((n) => n.kind === 'workers')!;
+    assert.equal(viewOf(workers).description, '2 live');
+    const nodes = await m.children(workers);
+    assert.deepEqual(
+      nodes.map((n) => `${viewOf(n).label} | ${viewOf(n).description}`),
+      ['thaw-worker-0 pid 7 | 4 threads · 310 MB · 5.2k rows/s · 1.3M rows', 'thaw-worker-1 pid 7 | 2 threads · 190 MB · 2.6k rows/s · 0 rows'],
+      'running workers only, each by host and pid',
+    );
+    assert.match(viewOf(nodes[0]!).tooltip!, /completed: 0 chunks, 1,250,000 rows; in flight: 0/);
+
+    db.runs = [aRun({ liveWorkers: 0, status: 'stopped' })];
+    await m.refresh();
+    const after = await m.children((await m.children())[0]);
+    assert.ok(!after.some((n) => n.kind === 'workers'), 'no Workers node once none is live');
   });
 
   it('pages long chunk lists instead of listing them all', async () => {
@@ -135,7 +168,7 @@ describe('views: the Migrations tree model', () => {
     await m.refresh();
     assert.deepEqual(changed, [runNode], 'only the run that changed is refreshed, as the same node');
     await expandAll(m);
-    assert.deepEqual(db.queries, ['runs /w/config.json', 'tables r1', 'groups r1/0', 'chunks in_progress 2024-01-01 @0']);
+    assert.deepEqual(db.queries, ['runs /w/config.json', 'tables r1', 'groups r1/0', 'chunks in_progress 2024-01-01 @0', 'workers r1']);
   });
 
   it('folds refreshes asked for during a refresh into one more, never queries side by side', async () => {

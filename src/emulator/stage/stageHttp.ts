@@ -1,0 +1,54 @@
+// Serves stage files behind presigned URLs, as an object store does: no Snowflake session, byte
+// ranges (`Range: bytes=N-`, how a client resumes a cut download), 403 once the URL has expired.
+// Faults: a download cut off halfway through the file, an expired URL, a slow store.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultInjector } from '../faults';
+import type { StageStore } from './stageStore';
+
+const PRESIGNED_PATH = /^\/__thaw\/stage\/([0-9a-f]+)\/[^/]*$/;
+
+/** True when `path` is a presigned stage-file URL (answered by serveStageFile). */
+export function isStageFilePath(path: string): boolean {
+  return PRESIGNED_PATH.test(path);
+}
+
+export async function serveStageFile(stages: StageStore, faults: FaultInjector, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const token = PRESIGNED_PATH.exec(path)![1]!;
+  const hold = faults.downloadHoldMs();
+  if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+  const fault = faults.downloadFault();
+  const found = stages.resolve(token);
+  if (fault === 'expired' || ('error' in found && found.error === 'expired')) return sendXml(res, 403, 'AccessDenied', 'Request has expired');
+  if ('error' in found) return sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+  const size = await stat(found.file).then(
+    (s) => s.size,
+    () => -1,
+  );
+  if (size < 0) return sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+
+  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  const start = range ? Number(range[1]) : 0;
+  if (start > size || (start === size && size > 0)) {
+    res.writeHead(416, { 'Content-Range': `bytes */${size}` });
+    res.end();
+    return;
+  }
+  const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size - start), 'Accept-Ranges': 'bytes' };
+  if (range) res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${size - 1}/${size}` });
+  else res.writeHead(200, headers);
+  if (size === 0) return void res.end();
+  // A cut download sends the first half of what was asked for, then drops the connection.
+  const end = fault === 'cut' ? start + Math.max(0, Math.floor((size - start) / 2) - 1) : size - 1;
+  const stream = createReadStream(found.file, { start, end, highWaterMark: 64 * 1024 });
+  stream.on('error', () => res.destroy());
+  if (fault === 'cut') stream.on('end', () => setImmediate(() => res.destroy()));
+  stream.pipe(res, { end: fault !== 'cut' });
+}
+
+function sendXml(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
