@@ -32,7 +32,7 @@ export interface SnowflakeSource {
   /**
    * Streams a statement's rows, each an array of its values (no object per row); the driver
    * fetches only as fast as they are read. `typed` turns what the stream emits as an error into a
-   * typed SourceError without secrets.
+   * typed error (a SourceError, or a PrivilegeError for a missing grant) without secrets.
    */
   stream(sql: string, binds?: readonly string[], context?: ErrorContext): RowStream;
   close(): Promise<void>;
