@@ -1,4 +1,4 @@
-// Bundles the extension, the engine worker, the CLI, the demo and the benchmark into dist/.
+// Bundles the extension, the engine worker, the CLI, the demo, the benchmark and the chaos run into dist/.
 // Native or dynamically-loading packages stay external and are resolved from node_modules.
 import { build } from 'esbuild';
 import { generateSqlModule } from './scripts/generate-sql.mjs';
@@ -12,6 +12,7 @@ const entries = {
   cli: 'src/engine/cli/main.ts',
   demo: 'src/demo/main.ts',
   bench: 'src/bench/main.ts',
+  chaos: 'src/chaos/main.ts',
 };
 
 // The progress panel's webview script and styles (uPlot's and @vscode-elements' included): the

@@ -12,6 +12,8 @@ export interface LocalPostgres {
   user: string;
   password: string;
   createDatabase(name: string): Promise<void>;
+  /** Stops the server (a fast shutdown: every session is cut), waits `downMs`, starts it again on the same data and port. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +48,8 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     user,
     password: options.password,
     port,
-    persistent: false,
+    // Kept by the server's own stop (a restart reuses it); `stop` below removes it.
+    persistent: true,
     createPostgresUser: true,
     postgresFlags: options.flags ?? [],
     onLog: options.onLog ?? (() => {}),
@@ -60,6 +63,11 @@ export async function startLocalPostgres(options: LocalPostgresOptions): Promise
     user,
     password: options.password,
     createDatabase: (name) => server.createDatabase(name),
+    async restart(downMs = 0) {
+      await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await server.start();
+    },
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

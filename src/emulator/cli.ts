@@ -14,6 +14,8 @@ export interface EmulatorCommandOptions {
   queryFailKind?: FailureKind;
   dropRate?: number;
   delayMs?: number;
+  stallRate?: number;
+  stallMs?: number;
   failQueries?: string;
   failCount?: number;
   failKind?: FailureKind;
@@ -49,6 +51,8 @@ export function registerEmulatorCommand(program: Command): Command {
     .addOption(new Option('--query-fail-kind <kind>', 'how --query-fail-rate fails').choices(['http', 'sql']))
     .addOption(new Option('--drop-rate <fraction>', 'drop the connection of this fraction of requests').argParser(fraction('--drop-rate')))
     .addOption(new Option('--delay-ms <ms>', 'delay every response').argParser(integer('--delay-ms')))
+    .addOption(new Option('--stall-rate <fraction>', 'hold this fraction of requests for --stall-ms').argParser(fraction('--stall-rate')))
+    .addOption(new Option('--stall-ms <ms>', 'how long a stalled request is held').argParser(integer('--stall-ms')))
     .option('--fail-queries <regex>', 'fail the next --fail-count queries whose "<sql> -- binds: <json>" matches')
     .addOption(new Option('--fail-count <n>', 'how many matching queries fail').argParser(integer('--fail-count')).default(1))
     .addOption(new Option('--fail-kind <kind>', 'how matching queries fail').choices(['http', 'sql']).default('sql'))
@@ -64,6 +68,8 @@ export function faultsFromOptions(options: EmulatorCommandOptions): Partial<Faul
   if (options.queryFailKind !== undefined) faults.queryFailKind = options.queryFailKind;
   if (options.dropRate !== undefined) faults.dropRate = options.dropRate;
   if (options.delayMs !== undefined) faults.delayMs = options.delayMs;
+  if (options.stallRate !== undefined) faults.stallRate = options.stallRate;
+  if (options.stallMs !== undefined) faults.stallMs = options.stallMs;
   if (options.failQueries !== undefined) faults.failQueries = [{ pattern: options.failQueries, count: options.failCount ?? 1, kind: options.failKind ?? 'sql' }];
   return faults;
 }

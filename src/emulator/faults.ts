@@ -36,6 +36,9 @@ export interface FaultSettings {
   dropNext: number;
   /** Added to every response, in milliseconds. */
   delayMs: number;
+  /** Fraction (0..1) of requests held for `stallMs` before they are served: a server that stalls. */
+  stallRate: number;
+  stallMs: number;
   /** Fail the next N queries matching a pattern. */
   failQueries: QueryFailureRule[];
   /** Stage-file downloads (presigned URLs): the next N are cut off halfway through the file. */
@@ -54,6 +57,7 @@ export interface FaultCounters {
   patternFailures: number;
   drops: number;
   delayedResponses: number;
+  stalls: number;
   cutDownloads: number;
   expiredUrls: number;
   refusedUnloads: number;
@@ -67,6 +71,8 @@ export const NO_FAULTS: FaultSettings = {
   dropRate: 0,
   dropNext: 0,
   delayMs: 0,
+  stallRate: 0,
+  stallMs: 0,
   failQueries: [],
   cutDownloadsNext: 0,
   expireUrlsNext: 0,
@@ -77,7 +83,7 @@ export const NO_FAULTS: FaultSettings = {
 export class FaultInjector {
   private settings: FaultSettings;
   private compiled: Array<{ rule: QueryFailureRule; regex: RegExp }> = [];
-  readonly counters: FaultCounters = { chunkFailures: 0, queryFailures: 0, patternFailures: 0, drops: 0, delayedResponses: 0, cutDownloads: 0, expiredUrls: 0, refusedUnloads: 0 };
+  readonly counters: FaultCounters = { chunkFailures: 0, queryFailures: 0, patternFailures: 0, drops: 0, delayedResponses: 0, stalls: 0, cutDownloads: 0, expiredUrls: 0, refusedUnloads: 0 };
 
   constructor(initial: Partial<FaultSettings> = {}, private readonly random: () => number = Math.random) {
     this.settings = { ...NO_FAULTS };
@@ -87,10 +93,10 @@ export class FaultInjector {
   /** Replaces the given settings; rates are validated, patterns compiled. */
   set(partial: Partial<FaultSettings>): void {
     const next = { ...this.settings, ...partial };
-    for (const key of ['chunkFailRate', 'queryFailRate', 'dropRate'] as const) {
+    for (const key of ['chunkFailRate', 'queryFailRate', 'dropRate', 'stallRate'] as const) {
       if (!(next[key] >= 0 && next[key] <= 1)) throw new RangeError(`${key} must be between 0 and 1`);
     }
-    for (const key of ['delayMs', 'failNextChunks', 'dropNext', 'cutDownloadsNext', 'expireUrlsNext', 'holdDownloadsMs'] as const) {
+    for (const key of ['delayMs', 'stallMs', 'failNextChunks', 'dropNext', 'cutDownloadsNext', 'expireUrlsNext', 'holdDownloadsMs'] as const) {
       if (!(Number.isInteger(next[key]) && next[key] >= 0)) throw new RangeError(`${key} must be a non-negative integer`);
     }
     if (typeof next.refuseUnloads !== 'boolean') throw new RangeError('refuseUnloads must be true or false');
@@ -112,9 +118,12 @@ export class FaultInjector {
     return this.fires('dropNext', 'dropRate', 'drops');
   }
 
+  /** How long to hold this request before serving it: the delay, plus a stall now and then. */
   delayMs(): number {
     if (this.settings.delayMs > 0) this.counters.delayedResponses++;
-    return this.settings.delayMs;
+    const stalled = this.settings.stallRate > 0 && this.settings.stallMs > 0 && this.random() < this.settings.stallRate;
+    if (stalled) this.counters.stalls++;
+    return this.settings.delayMs + (stalled ? this.settings.stallMs : 0);
   }
 
   shouldFailChunk(): boolean {

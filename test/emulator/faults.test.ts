@@ -22,7 +22,7 @@ describe('emulator: fault injection', function () {
     conn = await connect(emulator);
   });
 
-  afterEach(() => emulator.setFaults({ chunkFailRate: 0, failNextChunks: 0, queryFailRate: 0, dropRate: 0, delayMs: 0, failQueries: [] }));
+  afterEach(() => emulator.setFaults({ chunkFailRate: 0, failNextChunks: 0, queryFailRate: 0, dropRate: 0, delayMs: 0, stallRate: 0, stallMs: 0, failQueries: [] }));
 
   after(async () => {
     await destroy(conn);
@@ -87,6 +87,19 @@ describe('emulator: fault injection', function () {
     assert.deepEqual(await execute(conn, `SELECT 4 AS "X"`), [{ X: 4 }]);
     assert.ok(Date.now() - start >= 400);
     assert.ok(counters().delayedResponses >= 1);
+  });
+
+  it('stalls a fraction of requests, each for as long as asked', async () => {
+    const before = counters().stalls;
+    emulator.setFaults({ stallRate: 1, stallMs: 300 });
+    const start = Date.now();
+    assert.deepEqual(await execute(conn, `SELECT 5 AS "X"`), [{ X: 5 }]);
+    assert.ok(Date.now() - start >= 300, 'the query waited out the stall');
+    assert.ok(counters().stalls > before);
+    emulator.setFaults({ stallRate: 0 });
+    const stalls = counters().stalls;
+    await execute(conn, `SELECT 6 AS "X"`);
+    assert.equal(counters().stalls, stalls, 'no stall once the rate is 0');
   });
 
   it('fails the next N queries whose SQL and binds match a pattern', async () => {

@@ -1,7 +1,6 @@
 // Compares a source table (read straight from the emulator's DuckDB) with its PostgreSQL copy,
 // value for value, after bringing both sides to one canonical text per type.
 import assert from 'node:assert/strict';
-import type { Fixture } from './migration';
 
 export type Kind = 'int' | 'decimal' | 'float' | 'text' | 'bool' | 'date' | 'time' | 'timestamp' | 'instant' | 'instant_text' | 'json' | 'binary';
 
@@ -81,22 +80,35 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
+/** What reads each side: the emulator's DuckDB for the source, PostgreSQL for the target. */
+export interface ComparedSides {
+  emulator: { sql(text: string): Promise<Record<string, unknown>[]> };
+  query(sql: string): Promise<Record<string, unknown>[]>;
+}
+
+export interface TableComparison {
+  sourceRows: number;
+  targetRows: number;
+  /** Source rows the target lacks (or holds fewer times), counted with multiplicity. */
+  missing: number;
+  /** Target rows the source lacks (duplicates included), counted with multiplicity. */
+  extra: number;
+  /** A few of each, in their canonical form, for the message. */
+  examples: { missing: string[]; extra: string[] };
+}
+
 /**
- * Asserts that the target holds exactly the source's rows: same count, and for every key value
- * every column equal. `key` must be a column without NULLs in both tables, or rows are paired by
- * the key with NULL keys compared as a group ordered by all columns.
+ * Compares the target with the source as multisets of rows, every column brought to one canonical
+ * text: a row loaded twice, lost or changed counts, whatever the keys.
  */
-export async function assertTablesEqual(
-  fx: Fixture,
+export async function compareTables(
+  sides: ComparedSides,
   source: { schema: string; table: string },
   target: { schema: string; table: string },
   columns: CompareColumn[],
-): Promise<number> {
-  const src = (await fx.emulator.sql(
-    `SELECT ${columns.map((c) => `${sourceExpr(c)} AS "${c.name}"`).join(', ')} FROM ${source.schema}."${source.table}"`,
-  )) as Record<string, unknown>[];
-  const tgt = await fx.query(`SELECT ${columns.map((c) => `${targetExpr(c)} AS "${c.name}"`).join(', ')} FROM "${target.schema}"."${target.table}"`);
-  assert.equal(tgt.length, src.length, `row count: target ${tgt.length}, source ${src.length}`);
+): Promise<TableComparison> {
+  const src = await sides.emulator.sql(`SELECT ${columns.map((c) => `${sourceExpr(c)} AS "${c.name}"`).join(', ')} FROM ${source.schema}."${source.table}"`);
+  const tgt = await sides.query(`SELECT ${columns.map((c) => `${targetExpr(c)} AS "${c.name}"`).join(', ')} FROM "${target.schema}"."${target.table}"`);
   const count = (rows: Record<string, unknown>[], side: 'source' | 'target') => {
     const m = new Map<string, number>();
     for (const r of rows) {
@@ -105,9 +117,33 @@ export async function assertTablesEqual(
     }
     return m;
   };
+  const surplus = (of: Map<string, number>, over: Map<string, number>) => [...of].map(([k, n]) => [k, n - (over.get(k) ?? 0)] as const).filter(([, n]) => n > 0);
   const want = count(src, 'source');
   const got = count(tgt, 'target');
-  const missing = [...want].filter(([k, n]) => got.get(k) !== n).slice(0, 3);
-  assert.deepEqual(missing, [], `rows that differ (source side shown):\n${missing.map(([k]) => k).join('\n')}\ntarget has e.g.:\n${[...got.keys()].filter((k) => !want.has(k)).slice(0, 3).join('\n')}`);
-  return src.length;
+  const missing = surplus(want, got);
+  const extra = surplus(got, want);
+  const sum = (rows: ReadonlyArray<readonly [string, number]>) => rows.reduce((total, [, n]) => total + n, 0);
+  return {
+    sourceRows: src.length,
+    targetRows: tgt.length,
+    missing: sum(missing),
+    extra: sum(extra),
+    examples: { missing: missing.slice(0, 3).map(([k]) => k), extra: extra.slice(0, 3).map(([k]) => k) },
+  };
+}
+
+/**
+ * Asserts that the target holds exactly the source's rows: same count, and every row, with every
+ * column, as many times on both sides. Returns the number of rows.
+ */
+export async function assertTablesEqual(
+  sides: ComparedSides,
+  source: { schema: string; table: string },
+  target: { schema: string; table: string },
+  columns: CompareColumn[],
+): Promise<number> {
+  const c = await compareTables(sides, source, target, columns);
+  assert.equal(c.targetRows, c.sourceRows, `row count: target ${c.targetRows}, source ${c.sourceRows}`);
+  assert.deepEqual(c.examples.missing, [], `rows that differ (source side shown):\n${c.examples.missing.join('\n')}\ntarget has e.g.:\n${c.examples.extra.join('\n')}`);
+  return c.sourceRows;
 }
