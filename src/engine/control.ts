@@ -15,6 +15,7 @@ import {
   requestStop as requestStopInDb,
   setTunables,
   type ChunkRecord,
+  type ReleasedChunk,
   type RunProgressSummary,
   type RunRecord,
   type TableRecord,
@@ -31,13 +32,14 @@ export async function requestStop(session: PgSession, runId: string | undefined)
 
 /**
  * Closes a run for good, and removes its stage files (unload path) when Snowflake can be reached;
- * `stageFilesLeft` says what remains when it cannot.
+ * `stageFilesLeft` says what remains when it cannot. `released` are the chunks it took back from
+ * the workers loading them.
  */
-export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string; stageFilesLeft?: string }> {
+export async function abandon(session: PgSession, runId: string | undefined): Promise<{ runId: string; released: ReleasedChunk[]; stageFilesLeft?: string }> {
   const run = await findRunFor(session, runId);
-  await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
+  const { released } = await withClient(session, (client) => abandonRun(client, session.statusSchema, run.runId));
   const left = await sweepAbandonedRun(session, run.runId);
-  return { runId: run.runId, ...(left ? { stageFilesLeft: left } : {}) };
+  return { runId: run.runId, released, ...(left ? { stageFilesLeft: left } : {}) };
 }
 
 export async function tuneRun(

@@ -8,7 +8,7 @@ import type { Emit } from './emit';
 import { errorMessage, RefusedError } from './errors';
 import { PgSessionCache } from './pgSessions';
 import { planAndReport } from './plan/planCommand';
-import { executeRun } from './run/executeRun';
+import { RunExecutor } from './run/executeRun';
 import type { PreparedRun } from './run/preparedRun';
 import { prepareJoin, type JoinedRun } from './run/joinRun';
 import { prepareResume } from './run/resumeRun';
@@ -22,11 +22,15 @@ import {
   readRunSummaries,
   readTableSummaries,
   readThroughput,
+  readTunings,
   readWorkerSummaries,
   retryChunks,
 } from './state';
+import { readVerification } from './verify/readVerification';
+import { verifyForHost } from './verify/verifyRequest';
 
 type RequestKey = keyof typeof Requests;
+type RetryParams = ParamsOf<(typeof Requests)['retry']>;
 
 /** One handler per request of the protocol: the compiler checks each against its descriptor. */
 export type RequestHandlers = {
@@ -35,6 +39,7 @@ export type RequestHandlers = {
 
 interface ActiveRun {
   runId: string;
+  executor: RunExecutor;
   /** Finish the chunks in flight, then stop. */
   stop: AbortController;
   /** Roll the chunks in flight back now. */
@@ -66,24 +71,19 @@ export class EngineService {
     start: (p) => this.begin(p.configPath, true, async (s) => ({ ...(await prepareNewRun(s, { append: !!p.append })), detached: !!p.detach })),
     resume: (p) => this.begin(p.configPath, true, (s) => prepareResume(s, { runId: p.runId, requeue: { allFailed: true } })),
     join: (p) => this.begin(p.configPath, true, (s) => prepareJoin(s, p.runId)),
-    retry: (p) =>
-      this.requeueIntoActiveRun(p) ??
-      this.begin(p.configPath, !p.queueOnly, (s) =>
-        prepareResume(s, {
-          runId: p.runId,
-          requeue: {
-            allFailed: p.chunkId === undefined && p.chunkIds === undefined && p.table === undefined && p.tableOrdinal === undefined,
-            chunkId: p.chunkId,
-            chunkIds: p.chunkIds,
-            table: p.table,
-            tableOrdinal: p.tableOrdinal,
-          },
-          queueOnly: p.queueOnly,
-        }),
-      ),
+    retry: (p) => this.requeueIntoActiveRun(p) ?? this.retryByResume(p),
     stop: async (p) => requestStop(await this.pgSession(p.configPath), p.runId),
-    abandon: async (p) => abandon(await this.pgSession(p.configPath), p.runId),
-    tune: (p) => this.withSession(p.configPath, p.batchSize !== undefined, (s) => tuneRun(s, p)),
+    abandon: async (p) => {
+      const { runId, released } = await abandon(await this.pgSession(p.configPath), p.runId);
+      // The tree and the panel follow chunk events; without these they would learn of the change at their next read.
+      for (const c of released) this.emit(Events.chunkStateChanged, { runId, tableOrdinal: c.tableOrdinal, chunkId: c.chunkId, status: 'pending', attempts: c.attempts });
+      return { runId };
+    },
+    tune: async (p) => {
+      const tuned = await this.withSession(p.configPath, p.batchSize !== undefined, (s) => tuneRun(s, p));
+      this.emit(Events.runTuned, { runId: tuned.runId, threads: tuned.threads, batchSize: tuned.batchSize, at: new Date().toISOString() });
+      return tuned;
+    },
 
     listRuns: async (p) => {
       const s = await this.pgSession(p.configPath);
@@ -115,8 +115,17 @@ export class EngineService {
     },
     timeline: async (p) => {
       const s = await this.pgSession(p.configPath);
-      const buckets = await readThroughput(s.pool, s.statusSchema, p.runId, p.bucketSeconds);
-      return { runId: p.runId, bucketSeconds: p.bucketSeconds, buckets, maxWorkerMemoryMb: s.config.max_worker_memory_mb };
+      const [buckets, tunings] = await Promise.all([
+        readThroughput(s.pool, s.statusSchema, p.runId, p.bucketSeconds),
+        readTunings(s.pool, s.statusSchema, p.runId),
+      ]);
+      return { runId: p.runId, bucketSeconds: p.bucketSeconds, buckets, tunings, maxWorkerMemoryMb: s.config.max_worker_memory_mb };
+    },
+
+    verify: (p) => this.withSession(p.configPath, true, (s) => verifyForHost(s, p, this.emit)),
+    verifyResult: async (p) => {
+      const s = await this.pgSession(p.configPath);
+      return readVerification(s.pool, s.statusSchema, { configHash: s.configHash, runId: p.runId });
     },
 
     workerStop: async () => {
@@ -173,15 +182,47 @@ export class EngineService {
    * A retry of chunks of the run this worker executes: they go back in the queue and the running
    * loop claims them like any pending chunk (no second run, no refusal). Undefined otherwise, or
    * when the chunks are named by table name (the run's own path resolves those).
+   *
+   * The run may be past its last claim (its loop found nothing left and it is closing): chunks
+   * re-queued then would stay pending in a closed run. So the re-queue happens only while the loop
+   * still claims; otherwise the retry waits for the run to close and resumes it, as a retry of a
+   * run nobody executes does.
    */
-  private requeueIntoActiveRun(p: ParamsOf<(typeof Requests)['retry']>): Promise<{ runId: string; requeued: number }> | undefined {
+  private requeueIntoActiveRun(p: RetryParams): Promise<{ runId: string; requeued: number }> | undefined {
     const active = this.active;
     if (!active || p.runId !== active.runId || p.table !== undefined) return undefined;
     return this.pgSession(p.configPath).then(async (s) => {
-      const requeued = await retryChunks(s.pool, s.statusSchema, { runId: active.runId, chunkId: p.chunkId, chunkIds: p.chunkIds, tableOrdinal: p.tableOrdinal });
+      const target = { runId: active.runId, chunkId: p.chunkId, chunkIds: p.chunkIds, tableOrdinal: p.tableOrdinal };
+      const requeued = await active.executor.requeueWhileClaiming(() => retryChunks(s.pool, s.statusSchema, target));
+      if (requeued === undefined) {
+        this.emit(Events.log, {
+          level: 'info',
+          message: `run ${active.runId} has no chunk left to claim in this worker; the retry resumes it once it has closed`,
+          context: { runId: active.runId },
+        });
+        await active.done;
+        return this.retryByResume(p);
+      }
       this.announceRequeued(active.runId, requeued);
       return { runId: active.runId, requeued: requeued.length };
     });
+  }
+
+  /** Re-queues the chunks of a run this worker does not execute, and resumes it (unless queueOnly). */
+  private retryByResume(p: RetryParams): Promise<{ runId: string; requeued: number }> {
+    return this.begin(p.configPath, !p.queueOnly, (s) =>
+      prepareResume(s, {
+        runId: p.runId,
+        requeue: {
+          allFailed: p.chunkId === undefined && p.chunkIds === undefined && p.table === undefined && p.tableOrdinal === undefined,
+          chunkId: p.chunkId,
+          chunkIds: p.chunkIds,
+          table: p.table,
+          tableOrdinal: p.tableOrdinal,
+        },
+        queueOnly: p.queueOnly,
+      }),
+    );
   }
 
   /**
@@ -241,21 +282,23 @@ export class EngineService {
     this.emit(Events.workerStatus, { health: 'ok', runId, pid: process.pid, message: `running run ${runId}` });
     const stop = new AbortController();
     const abort = new AbortController();
-    const done = executeRun({ session, prepared, emit: this.emit, stopSignal: stop.signal, abortSignal: abort.signal })
+    const executor = new RunExecutor({ session, prepared, emit: this.emit, stopSignal: stop.signal, abortSignal: abort.signal });
+    const done = executor
+      .execute()
       .then((finished) => {
         this.emit(Events.runFinished, finished);
         const health = finished.status === 'completed' ? 'ok' : finished.status === 'stopped' ? 'stopped' : 'error';
         this.emit(Events.workerStatus, { health, runId: null, pid: process.pid, message: `run ${runId} ${finished.status}${finished.error ? `: ${finished.error}` : ''}` });
       })
       .catch((err: unknown) => {
-        // executeRun reports its own failures; reaching here is a bug in the reporting itself.
+        // execute() reports its own failures; reaching here is a bug in the reporting itself.
         this.emit(Events.log, { level: 'error', message: `run ${runId}: ${errorMessage(err)}`, context: { runId } });
       })
       .finally(async () => {
         this.active = undefined;
         await session.close();
       });
-    this.active = { runId, stop, abort, done };
+    this.active = { runId, executor, stop, abort, done };
     return { runId, requeued: requeued.length };
   }
 }

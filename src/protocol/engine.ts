@@ -251,14 +251,61 @@ export interface ThroughputBucket {
   chunks: number;
 }
 
+/** A change of a run's tunables: the values from `t` (epoch milliseconds) on. */
+export interface RunTuning {
+  t: number;
+  threads: number;
+  batchSize: number;
+}
+
 /** What happened over time: what the panel charts for a run it does not execute itself. */
 export interface RunTimeline {
   runId: string;
   bucketSeconds: number;
   buckets: ThroughputBucket[];
+  /** Every tuning change, oldest first, whoever made it. */
+  tunings: RunTuning[];
   /** max_worker_memory_mb of this config: the line every worker keeps under. */
   maxWorkerMemoryMb: number;
 }
+
+/** A partition whose row count or checksum differs between source and target. */
+export interface VerifyMismatch {
+  /** The partition value as the source renders it; null for the NULL partition or a table without partition column. */
+  partitionValue: string | null;
+  partitionIsNull: boolean;
+  sourceRows: number;
+  targetRows: number;
+}
+
+/** One table of a `thaw verify`, as stored in the status schema. */
+export interface VerifyTableResult {
+  sourceTable: string;
+  targetSchema: string;
+  targetTable: string;
+  partitions: number;
+  equalPartitions: number;
+  sourceRows: number;
+  targetRows: number;
+  /** The partitions that differ, in partition order (at most VERIFY_MISMATCHES_LISTED of them). */
+  mismatches: VerifyMismatch[];
+}
+
+/** A stored verification: what `verify/run` answers and `verify/result` reads back. */
+export interface VerifyResult {
+  verifyId: string;
+  configHash: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Every partition of every table compared equal. */
+  equal: boolean;
+  /** The run `thaw verify --repair` started to reload the mismatches, if any. */
+  repairRunId: string | null;
+  tables: VerifyTableResult[];
+}
+
+/** Mismatching partitions a VerifyTableResult lists; `partitions - equalPartitions` counts them all. */
+export const VERIFY_MISMATCHES_LISTED = 100;
 
 /** An error as it crosses the process boundary: enough for the host to report it and pick an exit code. */
 export interface WireError {
@@ -324,8 +371,17 @@ export const Requests = {
   listWorkers: request<ConfigRef & { runId: string }, WorkerSummary[]>('run/workers'),
   /** Every chunk of a run, compactly, for the progress panel's map. */
   chunkMap: request<ConfigRef & { runId: string }, ChunkMap>('run/chunkMap'),
-  /** Throughput buckets of a run from its chunks' completion times, and the memory limit. */
+  /** Throughput buckets of a run from its chunks' completion times, its tuning changes, and the memory limit. */
   timeline: request<ConfigRef & { runId: string; bucketSeconds: number }, RunTimeline>('run/timeline'),
+
+  /**
+   * Compares source and target per partition (`thaw verify`): the tables of the run (runId), the
+   * one named (table), or all of the config. Answered with the stored result once it is done;
+   * `verify/progress` events report each range measured meanwhile.
+   */
+  verify: request<ConfigRef & { runId?: string; table?: string }, VerifyResult>('verify/run'),
+  /** The newest stored verification of the config (with runId: one that compared a table of that run); null when there is none. */
+  verifyResult: request<ConfigRef & { runId?: string }, VerifyResult | null>('verify/result'),
 
   /** This worker finishes its chunks in flight and stops executing; other workers of the run go on. */
   workerStop: request<Record<string, never>, { runId: string | null }>('worker/stop'),
@@ -390,6 +446,10 @@ export const Events = {
   workerMemory: event<{ rssMb: number; limitMb: number; threads: number; action: 'lowered' | 'raised' }>('worker/memory'),
   /** The worker's health: what a status bar shows. */
   workerStatus: event<{ health: Health; runId: string | null; pid: number; message?: string }>('worker/status'),
+  /** One range of a table measured on one side by a `verify/run` of this worker. */
+  verifyProgress: event<{ configPath: string; runId: string | null; table: string; side: 'source' | 'target'; done: number; total: number }>('verify/progress'),
+  /** A `verify/run` of this worker stored its result. */
+  verifyFinished: event<{ configPath: string; runId: string | null; verifyId: string; equal: boolean }>('verify/finished'),
   log: event<{ level: 'debug' | 'info' | 'warn' | 'error'; message: string; context?: Record<string, string | number | undefined> }>('log'),
 } as const;
 

@@ -6,7 +6,7 @@
 // the chunk states, keyed: a snapshot names the layout its states belong to, and a webview that
 // lacks it asks for it. The webview speaks first (`panel/ready`), so the host never posts into a
 // page that is not listening yet.
-import type { ChunkCounts, TableSummary } from './engine';
+import type { ChunkCounts, ChunkMap, TableSummary, VerifyResult } from './engine';
 import type { ChunkState, RunState } from './states';
 
 // ---------------------------------------------------------------------------------------------
@@ -116,12 +116,33 @@ export function chunkStateOfCode(code: string): ChunkState {
   }
 }
 
+/** A run's chunk map before any chunk is added: what the reader and the test builders fill. */
+export function emptyChunkMap(runId: string): ChunkMap {
+  return {
+    runId,
+    chunkIds: [],
+    tableOrdinals: [],
+    partitionIndex: [],
+    partitions: [],
+    splitLow: [],
+    splitHigh: [],
+    splitIsNull: [],
+    rowsExpected: [],
+    status: [],
+    attempts: [],
+    durationMs: [],
+    errors: [],
+  };
+}
+
 /** What the webview keeps through getState/setState, and what the serializer gets back after a reload. */
 export interface PanelState {
   runId: string;
   configPath: string;
   snapshot: PanelSnapshot | null;
   selectedChunkId: number | null;
+  /** The newest verification of the run's tables, as last shown (undefined: not read yet). */
+  verification?: VerifyResult | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,7 +152,9 @@ export interface PanelState {
 export type HostToPanel =
   | { type: 'snapshot/update'; snapshot: PanelSnapshot }
   | { type: 'layout/update'; layout: ChunkLayout }
-  | { type: 'action/done'; id: number; ok: boolean; message: string };
+  | { type: 'action/done'; id: number; ok: boolean; message: string }
+  /** The newest stored `thaw verify` of the run's tables (null: never verified); sent when it changes. */
+  | { type: 'verification/update'; verification: VerifyResult | null };
 
 /** Webview → host. Actions carry an id; the host answers each with one `action/done`. */
 export type PanelToHost =

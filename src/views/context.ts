@@ -15,6 +15,7 @@ import { EngineHost } from './engineHost';
 import { ErrorReporter, messageOf, wireErrorOf } from './errors';
 import { formatDuration } from './format';
 import { ProgressPanels } from './panel/progressPanels';
+import { RunFeeds } from './panel/runFeeds';
 import { RunMemory, waitForExit } from './runMemory';
 import { RunsModel, type ReadFailure, type RunsReader } from './runsTree/model';
 import { RunsTreeProvider } from './runsTree/provider';
@@ -56,8 +57,9 @@ export class ThawContext extends Disposable implements Ctx {
     this.engine = this._register(new EngineHost(join(extension.extensionPath, 'dist', 'worker.cjs'), this.log, () => this.secrets.env()));
     this.model = new RunsModel(readerOf(this.engine), describeFailure, (p) => vscode.workspace.asRelativePath(p));
     this.tree = this._register(new RunsTreeProvider(this.model));
-    this.statusBar = this._register(new RunStatusBar());
-    this.progressView = this._register(new ProgressPanels(extension.extensionUri, this.engine, this.log));
+    const feeds = this._register(new RunFeeds(this.engine));
+    this.statusBar = this._register(new RunStatusBar(feeds));
+    this.progressView = this._register(new ProgressPanels(extension.extensionUri, this.engine, feeds, this.log));
 
     for (const d of registerCommands(this)) this._register(d);
     this.wireEngine();
@@ -150,17 +152,17 @@ export class ThawContext extends Disposable implements Ctx {
   }
 
   private onModelChanged(): void {
-    const active = this.activeRun();
-    this.statusBar.show(active?.run ?? this.lastRunOfThisWindow());
+    const shown = this.activeRun() ?? this.lastRunOfThisWindow();
+    this.statusBar.follow(shown && { runId: shown.run.runId, configPath: shown.configPath });
     this.updateContextKeys();
   }
 
   private lastFinishedHere: string | undefined;
 
   /** After this window's run ends, the status bar keeps its final figures. */
-  private lastRunOfThisWindow(): RunSummary | undefined {
+  private lastRunOfThisWindow(): { configPath: string; run: RunSummary } | undefined {
     const id = this.engine.activeRun?.runId ?? this.lastFinishedHere;
-    return id ? this.model.allRuns().find((r) => r.run.runId === id)?.run : undefined;
+    return id ? this.model.allRuns().find((r) => r.run.runId === id) : undefined;
   }
 
   private updateContextKeys(): void {

@@ -1,5 +1,5 @@
-// How numbers, rates and durations read in the tree, the status bar and the summaries: short,
-// the way a person says them ("12.3k rows/s", "ETA 3h12m"). Pure: unit-tested in plain Node.
+// How numbers, rates and durations read in the tree and the summaries: short, the way a person
+// says them ("12.3k rows/s", "ETA 3h12m"). Pure: unit-tested in plain Node.
 import type { RunState } from '../protocol/states';
 
 /** 950 → "950", 12_345 → "12.3k", 3_400_000 → "3.4M", 1_200_000_000 → "1.2B". */
@@ -38,18 +38,6 @@ export function formatDuration(seconds: number): string {
 
 export function formatPercent(percent: number): string {
   return `${Number.isInteger(percent) ? percent : percent.toFixed(1)}%`;
-}
-
-/** "41% · 12.3k rows/s · ETA 3h12m": what the status bar shows for a run. */
-export function progressLine(p: { percent: number; rowsPerSecond: number; etaSeconds: number | null; status: RunState }): string {
-  const parts = [formatPercent(p.percent)];
-  if (p.status === 'in_progress') {
-    parts.push(formatRate(p.rowsPerSecond));
-    if (p.etaSeconds !== null) parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
-  } else {
-    parts.push(RUN_STATE_LABELS[p.status]);
-  }
-  return parts.join(' · ');
 }
 
 export const RUN_STATE_LABELS: Record<RunState, string> = {

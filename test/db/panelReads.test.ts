@@ -8,6 +8,8 @@ import {
   inTransaction,
   readChunkMap,
   readThroughput,
+  readTunings,
+  setTunables,
   type ChunkRecord,
 } from '../../src/engine/state';
 import { chunks, newRun, startedRun, statusDatabase, table, type StatusDb } from './stateFixtures';
@@ -73,5 +75,24 @@ describe('progress panel reads', () => {
     assert.equal(buckets[0]!.chunks, 2);
     assert.equal(buckets[0]!.t % 60_000, 0);
     assert.deepEqual(await readThroughput(s.pool, S, 'no-such-run', 60), []);
+  });
+
+  it('records every change of the tunables with its time, and only changes', async () => {
+    const before = Date.now();
+    await setTunables(s.pool, S, runId, { parallelThreads: 6 });
+    await setTunables(s.pool, S, runId, { parallelThreads: 6 });
+    await setTunables(s.pool, S, runId, { batchSize: 5 });
+    const tunings = await readTunings(s.pool, S, runId);
+    assert.deepEqual(
+      tunings.map((t) => [t.threads, t.batchSize]),
+      [
+        [6, tunings[0]!.batchSize],
+        [6, 5],
+      ],
+      'the repeated tune changed nothing and is not recorded; each row holds both tunables from then on',
+    );
+    assert.ok(tunings.every((t) => t.t >= before - 1000 && t.t <= Date.now() + 1000), 'recorded at the time of the change');
+    assert.ok(tunings[0]!.t <= tunings[1]!.t);
+    assert.deepEqual(await readTunings(s.pool, S, 'no-such-run'), []);
   });
 });

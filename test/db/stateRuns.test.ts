@@ -274,7 +274,8 @@ describe('run state', () => {
     const run = await startedRun(s.pool, S, newRun([table('LEFT', 2)]));
     const chunk = (await claimChunk(s.pool, S, run.runId, 'w1'))!;
     const abandoned = await inClient(s.pool, (c) => abandonRun(c, S, run.runId));
-    assert.equal(abandoned.status, 'abandoned');
+    assert.equal(abandoned.run.status, 'abandoned');
+    assert.deepEqual(abandoned.released, [{ chunkId: chunk.chunkId, tableOrdinal: chunk.tableOrdinal, attempts: 1 }], 'the chunk in flight is named');
     await assert.rejects(complete(s.pool, chunk), ChunkLeaseLostError);
     await assert.rejects(startRun(s.pool, S, run.runId), /abandoned and cannot be resumed/);
     assert.equal(await claimChunk(s.pool, S, run.runId, 'w2'), null);

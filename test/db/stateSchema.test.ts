@@ -18,6 +18,7 @@ describe('status schema migrations', () => {
     assert.deepEqual(second, []);
     assert.deepEqual(await tablesIn(db, 'migration_status'), [
       'migration_chunk_status',
+      'migration_run_tunings',
       'migration_runs',
       'migration_table_status',
       'migration_verifications',

@@ -220,8 +220,15 @@ describe('emulator: the golden Snowflake SQL', function () {
   it('08 verify checksums: per partition, the sum of MD5_NUMBER_UPPER64 of each canonical row', async () => {
     const rows = (await streamQuery(conn, `SELECT TO_VARCHAR("VISIT_DATE", 'YYYY-MM-DD') AS "P", ${sourceCanonicalRow(EVERY_TYPE_COLUMNS)} AS "R" FROM "ANALYTICS"."PUBLIC"."EVERY_TYPE"`)).rows;
     const text = rows.map((r) => String(r.R));
-    // TIMESTAMP_LTZ/TZ as the UTC instant; JSON only as present; binary as hex.
-    assert.ok(text.some((t) => t.startsWith('1500\t2024-01-02\t') && t.includes('\t1960-06-15 12:00:00.000000\t2024-03-10 07:04:56.123456\tjson\tjson\tjson\tDEADBEEF00\t')), text.join('\n'));
+    // TIMESTAMP_LTZ/TZ as the UTC instant; JSON without spaces, keys sorted; binary as hex.
+    assert.ok(
+      text.some(
+        (t) =>
+          t.startsWith('1500\t2024-01-02\t') &&
+          t.includes('\t1960-06-15 12:00:00.000000\t2024-03-10 07:04:56.123456\t{"a":[1,{"b":null}],"s":"x\\ty"}\t{"k":"v\\\\w"}\t[1,"two",null]\tDEADBEEF00\t'),
+      ),
+      text.join('\n'),
+    );
     assert.ok(text.some((t) => t.includes('\t1960-01-01 08:00:00.000000\t')), 'a -08:00 offset moves to UTC');
     const expected = new Map<string | null, bigint>();
     rows.forEach((r, i) => {
@@ -240,5 +247,17 @@ describe('emulator: the golden Snowflake SQL', function () {
     );
     const total = [...expected.values()].reduce((a, b) => a + b, 0n);
     assert.deepEqual(await run('08-verify-checksum-no-partition'), [{ ROW_COUNT: 10, CHECKSUM: String(total) }]);
+    // The ranges thaw verify cuts the table into: open at both ends, NULL apart; together the whole.
+    const measures = async (name: string) => (await run(name)).map((r) => [r.PARTITION_VALUE, r.PARTITION_IS_NULL, r.ROW_COUNT, r.CHECKSUM]);
+    assert.deepEqual(await measures('08-verify-checksum-first-range'), [['2024-01-02', false, 6, String(expected.get('2024-01-02'))]]);
+    assert.deepEqual(await measures('08-verify-checksum-last-range'), [['2024-02-02', false, 3, String(expected.get('2024-02-02'))]]);
+    assert.deepEqual(await measures('08-verify-checksum-null-range'), [[null, true, 1, String(expected.get(null))]]);
+  });
+
+  it('11 rows per partition value, in the partition order, NULL left out', async () => {
+    assert.deepEqual(await run('11-partition-counts'), [
+      { PARTITION_VALUE: '2024-01-02', ROW_COUNT: 6 },
+      { PARTITION_VALUE: '2024-02-02', ROW_COUNT: 3 },
+    ]);
   });
 });

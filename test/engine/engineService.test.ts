@@ -78,4 +78,37 @@ describe('EngineService (in process)', function () {
     const [run] = await service.handlers.listRuns({ configPath: config });
     assert.deepEqual([run!.runId, run!.status, run!.etaSeconds], [outcome.runId, 'abandoned', null]);
   });
+
+  it('abandoning a run it executes announces every chunk the abandon takes back (chunk/stateChanged)', async () => {
+    service = new EngineService(emit, { env: { ...process.env, ...fx.env } });
+    const config = await fx.writeConfig([{ source_table: 'IDS', target_schema: 'abandon_live', split_column: 'ID' }], { batch_size: 20, parallel_threads: 3 }, 'abandon-live.json');
+    fx.setFaults({ delayMs: 400 });
+    const { runId } = await service.handlers.start({ configPath: config });
+    const loading = async () => {
+      const rows = await fx.query<{ n: string }>(`SELECT count(*) AS n FROM migration_status.migration_chunk_status WHERE run_id = $1 AND status = 'in_progress'`, [runId]);
+      return Number(rows[0]!.n);
+    };
+    while ((await loading()) < 2) await new Promise((r) => setTimeout(r, 20));
+
+    const before = heard.length;
+    assert.deepEqual(await service.handlers.abandon({ configPath: config, runId }), { runId });
+    // What was announced by the time the request was answered, not what the run's own worker says later.
+    const announced = heard
+      .slice(before)
+      .filter((h) => h.event === Events.chunkStateChanged.event)
+      .map((h) => h.data as DataOf<typeof Events.chunkStateChanged>)
+      .filter((e) => e.status === 'pending');
+    const released = await fx.query<{ chunk_id: number; table_ordinal: number; attempts: number }>(
+      `SELECT chunk_id, table_ordinal, attempts FROM migration_status.migration_chunk_status
+       WHERE run_id = $1 AND status = 'pending' AND last_error = 'abandoned by user' ORDER BY chunk_id`,
+      [runId],
+    );
+    assert.ok(released.length >= 2, `${released.length} chunks were in flight when the run was abandoned`);
+    assert.deepEqual(
+      announced.map((e) => [e.runId, e.chunkId, e.tableOrdinal, e.status, e.attempts]),
+      released.map((r) => [runId, r.chunk_id, r.table_ordinal, 'pending', r.attempts]),
+    );
+    const end = await finished();
+    assert.equal(end.status, 'abandoned');
+  });
 });

@@ -14,7 +14,7 @@ import {
   type SourceTable,
   type Statement,
 } from '../../src/engine/source/sql';
-import { sourceChecksumStatement } from '../../src/engine/verify/checksumSql';
+import { partitionCountsStatement, sourceChecksumStatement } from '../../src/engine/verify/checksumSql';
 import { createStageStatement, presignedUrlsStatement, probeQuery, removeStatement, unloadStatement } from '../../src/engine/source/unload/stageSql';
 import type { SourceColumn, SnowflakeType } from '../../src/engine/types/model';
 
@@ -121,10 +121,22 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
     since: { column: CREATED_AT, from: '2024-01-02 03:04:05.123456789' },
   }),
   '07-watermark': watermarkStatement(EVERY_TYPE_TABLE, CREATED_AT, SNAPSHOT),
-  '08-verify-checksum': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, VISIT_DATE),
-  '08-verify-checksum-no-partition': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, undefined),
+  '08-verify-checksum': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, { partition: VISIT_DATE }),
+  '08-verify-checksum-no-partition': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS),
+  '08-verify-checksum-first-range': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
+    partition: VISIT_DATE,
+    range: { nulls: false, low: null, high: '2024-02-02' },
+    snapshot: SNAPSHOT,
+  }),
+  '08-verify-checksum-last-range': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, {
+    partition: VISIT_DATE,
+    range: { nulls: false, low: '2024-02-02', high: null },
+    snapshot: SNAPSHOT,
+  }),
+  '08-verify-checksum-null-range': sourceChecksumStatement(EVERY_TYPE_TABLE, EVERY_TYPE_COLUMNS, { partition: VISIT_DATE, range: { nulls: true }, snapshot: SNAPSHOT }),
   '09-table-names': tableNamesStatement(EVERY_TYPE_TABLE),
   '10-null-counts': nullCountsStatement(EVERY_TYPE_TABLE, [ID, VISIT_DATE], SNAPSHOT),
+  '11-partition-counts': partitionCountsStatement(EVERY_TYPE_TABLE, VISIT_DATE, SNAPSHOT),
   // The unload path (source/unload/stageSql.ts): a stage statement cannot be parsed as a SELECT;
   // test/unit/sqlGolden.test.ts checks their form and the SELECT inside them.
   '20-stage-create': createStageStatement(STAGE),

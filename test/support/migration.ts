@@ -23,6 +23,7 @@ export interface TableSpec {
   target_watermark?: string;
   watermark_lookback_seconds?: number;
   on_schema_change?: 'fail' | 'add_columns';
+  verify?: { columns?: string[] };
 }
 
 export interface Fixture {

@@ -57,6 +57,9 @@ const CASES: Case[] = [
   { kind: 'access_url not http', change: (c) => void (c.source.access_url = 'ftp://example.com'), path: 'source.access_url', message: /must be an http:\/\/ or https:\/\/ URL/ },
   { kind: 'connection_string with host', change: (c) => void (c.target.connection_string = '${env:DATABASE_URL}'), env: { ...TEST_ENV, DATABASE_URL: 'postgres://h/d' }, path: 'target.host', message: /cannot be combined with connection_string/ },
   { kind: 'target without host', change: (c) => void delete c.target.host, path: 'target.host', message: /is required \(or give connection_string instead\)/ },
+  { kind: 'misspelt verify key', change: (c) => void (c.tables[0].verify = { colums: ['SCORE'] }), path: 'tables[0].verify.colums', message: /did you mean "columns"/ },
+  { kind: 'empty verify.columns', change: (c) => void (c.tables[0].verify = { columns: [] }), path: 'tables[0].verify.columns', message: /must list at least one column/ },
+  { kind: 'verify.columns twice', change: (c) => void (c.tables[0].verify = { columns: ['SCORE', 'SCORE'] }), path: 'tables[0].verify.columns[1]', message: /lists SCORE twice/ },
   { kind: 'implausible column type', change: (c) => void (c.tables[0].column_types.SCORE = 'text; DROP TABLE x'), path: 'tables[0].column_types.SCORE', message: /must be a PostgreSQL type name/ },
   { kind: 'column_types key that is not a plain name', change: (c) => void (c.tables[0].column_types['Visit Date'] = 5), path: 'tables[0].column_types["Visit Date"]', message: /must be a string, not an integer/ },
   { kind: 'empty split_column', change: (c) => void (c.tables[0].split_column = ''), path: 'tables[0].split_column', message: /^must not be empty$/ },
@@ -185,6 +188,7 @@ describe('config: valid configs', () => {
       watermark_lookback_seconds: 0,
       on_schema_change: 'fail',
       column_types: { SCORE: 'double precision' },
+      verify_columns: null,
     });
   });
 

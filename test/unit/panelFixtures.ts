@@ -1,6 +1,7 @@
 // Test-data builders for the progress panel's model: runs, chunk maps and reads as the engine's
 // read requests answer them, sized as a test needs.
 import type { ChunkMap, RunSummary, TableSummary } from '../../src/protocol/engine';
+import { emptyChunkMap } from '../../src/protocol/panel';
 import type { ChunkState } from '../../src/protocol/states';
 import type { StatusRead } from '../../src/views/panel/model/runRecorder';
 
@@ -64,21 +65,7 @@ export function chunkMap(options: {
   stateOf?: (index: number) => ChunkState;
   firstId?: number;
 }): ChunkMap {
-  const map: ChunkMap = {
-    runId: 'run-1',
-    chunkIds: [],
-    tableOrdinals: [],
-    partitionIndex: [],
-    partitions: [],
-    splitLow: [],
-    splitHigh: [],
-    splitIsNull: [],
-    rowsExpected: [],
-    status: [],
-    attempts: [],
-    durationMs: [],
-    errors: [],
-  };
+  const map = emptyChunkMap('run-1');
   let id = options.firstId ?? 1;
   for (let table = 0; table < (options.tables ?? 1); table++) {
     for (let p = 0; p < options.partitions; p++) {
@@ -109,7 +96,7 @@ export function statusRead(overrides: Partial<StatusRead> = {}): StatusRead {
     run: runSummary(),
     tables: [tableSummary()],
     chunkMap: chunkMap({ partitions: 4, perPartition: () => 10 }),
-    timeline: { runId: 'run-1', bucketSeconds: 5, buckets: [], maxWorkerMemoryMb: 2048 },
+    timeline: { runId: 'run-1', bucketSeconds: 5, buckets: [], tunings: [], maxWorkerMemoryMb: 2048 },
     workers: [],
     ...overrides,
   };

@@ -3,7 +3,7 @@ import type { ProgressSnapshot } from '../../src/protocol/engine';
 import { chunkStateOfCode } from '../../src/protocol/panel';
 import { groupFailedChunks } from '../../src/views/panel/model/failedGroups';
 import { RunRecorder } from '../../src/views/panel/model/runRecorder';
-import { toViewModel } from '../../src/views/panel/model/viewModel';
+import { statusLine, toViewModel } from '../../src/views/panel/model/viewModel';
 import { chunkMap, runSummary, statusRead, T0, tableSummary } from './panelFixtures';
 
 function progress(overrides: Partial<ProgressSnapshot>): ProgressSnapshot {
@@ -38,6 +38,17 @@ describe('panel view model', () => {
     assert.equal(vm.eta, '2m 20s');
     assert.equal(vm.source, 'live from this window’s worker');
     assert.equal(vm.tables[0]!.name, 'FACTVISITCALLPERFORMANCE_CR → analytics_dev2.factvisitcallperformance_cr');
+  });
+
+  it('gives the status bar the panel\'s own percent, current rate and ETA; a run that is not running, its state', () => {
+    const r = new RunRecorder('run-1', '/ws/config.json');
+    r.applyRead(statusRead(), T0);
+    for (let s = 0; s <= 60; s++) r.applyProgress(progress({ rowsLoaded: s * 3270, bytesLoaded: s * 3270 * 200 }), T0 + s * 1000);
+    const vm = toViewModel(r.snapshot(T0 + 60_000)!);
+    assert.equal(statusLine(vm), '19.6% · 3.27k rows/s · ETA 4m 06s');
+    assert.equal(statusLine(vm), `${vm.percent}% · ${vm.currentRate.split(' · ')[0]} · ETA ${vm.eta}`, 'the figures the panel shows');
+    r.applyRead(statusRead({ run: runSummary({ status: 'stopped', rowsLoaded: 196_200 }) }), T0 + 61_000);
+    assert.equal(statusLine(toViewModel(r.snapshot(T0 + 61_000)!)), '19.6% · stopped');
   });
 
   it('says "estimating…" before the rate has settled', () => {
@@ -127,17 +138,23 @@ describe('panel view model', () => {
   it('charts throughput over time with every tuning change marked, and RSS against max_worker_memory_mb', () => {
     const r = new RunRecorder('run-1', '/ws/config.json');
     const buckets = [0, 5, 10, 30].map((s) => ({ t: T0 + s * 1000, rows: 50_000, bytes: 5_000_000, chunks: 2 }));
-    r.applyRead(statusRead({ timeline: { runId: 'run-1', bucketSeconds: 5, buckets, maxWorkerMemoryMb: 1024 } }), T0);
+    r.applyRead(statusRead({ timeline: { runId: 'run-1', bucketSeconds: 5, buckets, tunings: [], maxWorkerMemoryMb: 1024 } }), T0);
+    // Tuned by this window's worker: pushed at once.
     r.applyTuned({ runId: 'run-1', threads: 8, batchSize: 25000, at: new Date(T0 + 12_000).toISOString() });
-    // Tuned elsewhere (the CLI): the next read sees other tunables and marks it too.
-    r.applyRead(statusRead({ run: runSummary({ parallelThreads: 2, batchSize: 10000 }), timeline: { runId: 'run-1', bucketSeconds: 5, buckets, maxWorkerMemoryMb: 1024 } }), T0 + 20_000);
+    assert.deepEqual(r.snapshot(T0 + 13_000)!.tunings, [{ t: T0 + 12_000, threads: 8, batchSize: 25000 }]);
+    // The next read brings every tune the status tables recorded (this one, and one from the CLI) in their place.
+    const tunings = [
+      { t: T0 + 12_000, threads: 8, batchSize: 25000 },
+      { t: T0 + 17_000, threads: 2, batchSize: 10000 },
+    ];
+    r.applyRead(statusRead({ run: runSummary({ parallelThreads: 2, batchSize: 10000 }), timeline: { runId: 'run-1', bucketSeconds: 5, buckets, tunings, maxWorkerMemoryMb: 1024 } }), T0 + 20_000);
     r.applyProgress(progress({ rssMb: 300, threadsEffective: 2 }), T0 + 21_000);
     const vm = toViewModel(r.snapshot(T0 + 21_000)!);
     assert.deepEqual(vm.throughput.t, [0, 5, 10, 15, 20, 25, 30].map((s) => (T0 + s * 1000) / 1000));
     assert.deepEqual(vm.throughput.values, [10_000, 10_000, 10_000, 0, 0, 0, 10_000]);
     assert.deepEqual(vm.throughput.marks, [
       { t: (T0 + 12_000) / 1000, label: 'threads 8 · batch 25.0k' },
-      { t: (T0 + 20_000) / 1000, label: 'threads 2 · batch 10.0k' },
+      { t: (T0 + 17_000) / 1000, label: 'threads 2 · batch 10.0k' },
     ]);
     assert.equal(vm.memory.limitMb, 1024);
     assert.deepEqual(vm.memory.values, [300]);

@@ -3,6 +3,7 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { CATALOG_VIEWS, OVERRIDES_TABLE } from './catalogViews';
 import { MACROS } from './macros';
+import { registerJsonFunctions } from './sortedJson';
 import { TimeTravelStore } from './timeTravel';
 import type { WireColumn } from './wireTypes';
 
@@ -104,6 +105,7 @@ export class EmulatorDatabase {
 
   private async connect(): Promise<DuckDBConnection> {
     const conn = await this.instance.connect();
+    registerJsonFunctions(conn);
     for (const sql of [...MACROS, ...CATALOG_VIEWS]) await conn.run(sql);
     this.all.add(conn);
     return conn;

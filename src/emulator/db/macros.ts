@@ -18,8 +18,9 @@ export const MACROS: readonly string[] = [
      CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN'
           WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(x AS VARCHAR), '\.0$', '')
           ELSE CAST(x AS VARCHAR) END`,
+  // Keys sorted at every depth, as Snowflake stores an OBJECT (sf_sorted_json, sortedJson.ts).
   `CREATE OR REPLACE TEMP MACRO sf_to_json(x) AS
-     CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END`,
+     sf_sorted_json(CAST(CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END AS VARCHAR))`,
   // TIMESTAMP_TZ values held as text: '2024-03-10 12:34:56.123456789 +05:30'
   `CREATE OR REPLACE TEMP MACRO sf_tz_parts(s) AS ${TZ_PARTS}`,
   `CREATE OR REPLACE TEMP MACRO sf_offset_digits(o) AS replace(substr(o, 2), ':', '')`,

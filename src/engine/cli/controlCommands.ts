@@ -90,8 +90,11 @@ export async function runControlCommand(kind: ControlKind, o: ControlOptions): P
           break;
         }
         case 'abandon': {
-          const { runId, stageFilesLeft } = await abandon(session, o.run);
+          const { runId, released, stageFilesLeft } = await abandon(session, o.run);
           if (stageFilesLeft) process.stderr.write(`warning: ${stageFilesLeft}\n`);
+          if (o.json) {
+            for (const c of released) process.stdout.write(`${JSON.stringify({ event: 'chunk/stateChanged', runId, ...c, status: 'pending' })}\n`);
+          }
           process.stdout.write(o.json ? `${JSON.stringify({ event: 'run/abandoned', runId })}\n` : `run ${runId} abandoned\n`);
           break;
         }

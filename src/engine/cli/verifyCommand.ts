@@ -6,7 +6,7 @@ import { errorMessage } from '../errors';
 import { EXIT_OK, EXIT_UNFINISHED, startupExitCode } from '../exitCodes';
 import { openSession } from '../session';
 import { startRepairRun } from '../verify/repair';
-import { verifyTables, type Verification } from '../verify/verifyTables';
+import { verifyTables, type Verification, type VerifyProgress } from '../verify/verifyTables';
 import { formatCount } from './progressView';
 import { followRun } from './runCommand';
 import { Requests } from '../../protocol/engine';
@@ -25,7 +25,13 @@ function printVerification(v: Verification, json: boolean): void {
         event: 'verify/result',
         verifyId: v.verifyId,
         equal: v.equal,
-        tables: v.tables.map((t) => ({ sourceTable: t.table.source_table, target: t.table.name, partitions: t.partitions.length, mismatches: t.mismatches, leftOut: t.leftOut })),
+        tables: v.tables.map((t) => ({
+          sourceTable: t.table.source_table,
+          target: t.table.name,
+          partitions: t.partitions.length,
+          mismatches: t.mismatches,
+          checksumColumns: t.checksumColumns,
+        })),
       })}\n`,
     );
     return;
@@ -40,7 +46,7 @@ function printVerification(v: Verification, json: boolean): void {
       const why = p.sourceRows !== p.targetRows ? `source ${formatCount(p.sourceRows)} rows, target ${formatCount(p.targetRows)}` : `${formatCount(p.sourceRows)} rows on both sides, checksums differ`;
       w(`    ${which}: ${why}`);
     }
-    if (t.leftOut.length > 0) w(`    not in the checksum (only NULL or not): ${t.leftOut.join(', ')}`);
+    if (t.table.verify_columns) w(`    checksum over ${t.checksumColumns.length} column(s) (verify.columns): ${t.checksumColumns.join(', ')}`);
   }
   w(v.equal ? 'equal' : 'NOT equal');
 }
@@ -48,7 +54,9 @@ function printVerification(v: Verification, json: boolean): void {
 async function verifyOnce(o: VerifyOptions, repair: boolean): Promise<{ verification: Verification; repairRunId: string | null }> {
   const session = await openSession(o.config);
   try {
-    const verification = await verifyTables(session, { table: o.table });
+    // --json streams each range as it is measured: how far verify got, on which side.
+    const onProgress = o.json ? (p: VerifyProgress) => process.stdout.write(`${JSON.stringify({ event: 'verify/progress', ...p })}\n`) : undefined;
+    const verification = await verifyTables(session, { tables: o.table === undefined ? undefined : [o.table], onProgress });
     printVerification(verification, !!o.json);
     const repairRunId = repair && !verification.equal ? await startRepairRun(session, verification) : null;
     return { verification, repairRunId };

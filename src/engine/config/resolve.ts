@@ -61,6 +61,8 @@ export interface ResolvedTable {
   watermark_lookback_seconds: number;
   on_schema_change: SchemaChangePolicy;
   column_types: Record<string, string>;
+  /** Source columns `thaw verify` checksums; null: every column. */
+  verify_columns: string[] | null;
 }
 
 /** The config as the engine uses it: defaults applied, table settings merged, secrets read. */
@@ -129,6 +131,7 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       watermark_lookback_seconds: t.watermark_lookback_seconds ?? config.watermark_lookback_seconds,
       on_schema_change: t.on_schema_change ?? config.on_schema_change,
       column_types: { ...t.column_types },
+      verify_columns: t.verify?.columns ? [...t.verify.columns] : null,
     };
   });
   if (issues.length) return { ok: false, issues };

@@ -156,6 +156,27 @@ const lookbackHelp =
 const watermarkHelp =
   'Column compared to load only changed rows (incremental loads); null for full loads. source_watermark and target_watermark are set together or not at all.';
 
+const verifySchema = z
+  .strictObject({
+    columns: z
+      .array(text())
+      .min(1, 'must list at least one column')
+      .optional()
+      .meta({
+        title: 'Checksum columns',
+        description:
+          'Source column names whose values `thaw verify` checksums, e.g. `["VISIT_ID", "SCORE"]`; every column when absent. Row counts always cover every row.',
+      }),
+  })
+  .superRefine((verify, ctx) => {
+    const seen = new Set<string>();
+    verify.columns?.forEach((column, i) => {
+      if (seen.has(column)) ctx.addIssue({ code: 'custom', path: ['columns', i], message: `lists ${column} twice` });
+      seen.add(column);
+    });
+  })
+  .meta({ title: 'Verify', description: 'How `thaw verify` compares this table with its source.' });
+
 export const tableSchema = z
   .strictObject({
     source_table: text().meta({ title: 'Source table', description: 'Snowflake table name, as Snowflake stores it (upper case when created unquoted).' }),
@@ -183,6 +204,7 @@ export const tableSchema = z
       .record(text(), z.string().regex(PG_TYPE_NAME, PG_TYPE_NAME_HELP))
       .optional()
       .meta({ title: 'Column types', description: 'PostgreSQL type per source column name, replacing the type Thaw would choose, e.g. `{ "SCORE": "double precision" }`.' }),
+    verify: verifySchema.optional(),
   })
   .superRefine((table, ctx) => {
     const hasSource = table.source_watermark != null;

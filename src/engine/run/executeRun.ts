@@ -49,6 +49,10 @@ export class RunExecutor {
   private stopping = false;
   /** Wakes the claim loop when a chunk finishes. */
   private wake: () => void = () => {};
+  /** True until the claim loop ends: what is re-queued before then is claimed by this worker. */
+  private claiming = true;
+  /** Orders re-queues from outside with the claim loop's last look at the queue. */
+  private queueTurn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ExecuteOptions) {
     const { session, prepared, emit } = options;
@@ -107,6 +111,22 @@ export class RunExecutor {
     }
   }
 
+  /**
+   * Runs `requeue` (a retry putting chunks back in the queue) while this worker still claims
+   * chunks, so that it loads them; resolves undefined, without running it, once the claim loop has
+   * ended. The loop's decision that nothing is left takes the same turn, so a re-queue lands
+   * either before that look (and is claimed) or after the loop has ended (and is refused here).
+   */
+  requeueWhileClaiming<T>(requeue: () => Promise<T>): Promise<T | undefined> {
+    return this.inTurn(() => (this.claiming ? requeue() : Promise.resolve(undefined)));
+  }
+
+  private inTurn<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.queueTurn.then(step);
+    this.queueTurn = next.catch(() => undefined);
+    return next;
+  }
+
   /** One tick: record late failures, beat, tune, report. */
   protected async beat(): Promise<void> {
     const rssMb = currentRssMb();
@@ -119,6 +139,16 @@ export class RunExecutor {
 
   /** Claims and starts chunks while threads are free, beating once per tick, until the run has no work left for it. */
   protected async claimUntilDone(): Promise<void> {
+    try {
+      await this.claimLoop();
+    } finally {
+      await this.inTurn(async () => {
+        this.claiming = false;
+      });
+    }
+  }
+
+  private async claimLoop(): Promise<void> {
     let lastTick = Date.now();
     while (!this.stopping && !this.options.stopSignal.aborted && !this.options.abortSignal.aborted) {
       if (Date.now() - lastTick >= this.tickMs) {
@@ -135,8 +165,13 @@ export class RunExecutor {
         }
         // Nothing to claim now: finished when no chunk is pending or loading anywhere.
         if (chunk === null && this.inFlight.size === 0 && this.loader.idle) {
-          const now = await this.outage.tolerate('reading progress', () => this.reporter.progress(this.tuner));
-          if (now && now.chunks.pending === 0 && now.chunks.in_progress === 0) return;
+          const nothingLeft = await this.inTurn(async () => {
+            const now = await this.outage.tolerate('reading progress', () => this.reporter.progress(this.tuner));
+            if (!now || now.chunks.pending > 0 || now.chunks.in_progress > 0) return false;
+            this.claiming = false;
+            return true;
+          });
+          if (nothingLeft) return;
         }
       }
       await this.nap();
@@ -172,8 +207,4 @@ export class RunExecutor {
       setTimeout(resolve, this.tickMs).unref();
     });
   }
-}
-
-export function executeRun(options: ExecuteOptions): Promise<RunFinished> {
-  return new RunExecutor(options).execute();
 }

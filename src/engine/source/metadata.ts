@@ -141,7 +141,7 @@ export async function readSourceTime(source: SnowflakeSource): Promise<Snapshot>
   return snapshotFromSourceTime(row.NOW);
 }
 
-export type ColumnRole = 'partition_column' | 'split_column' | 'primary_key' | 'source_watermark';
+export type ColumnRole = 'partition_column' | 'split_column' | 'primary_key' | 'source_watermark' | 'verify.columns';
 
 /** The configured column `name` among `columns`; an error naming the table and the setting when it is missing. */
 export function findColumn(columns: readonly SourceColumn[], name: string, role: ColumnRole, table: SourceTable): SourceColumn {

@@ -2,6 +2,7 @@
 // (their lowest chunk id) and chunks within a partition in chunk order, which is split order: the
 // planner numbers them so, and a re-cut tail gets higher ids than the chunks before it.
 import type { ChunkMap } from '../../protocol/engine';
+import { emptyChunkMap } from '../../protocol/panel';
 import type { ChunkState } from './states';
 import { statusTables, type Queryable } from './db';
 
@@ -18,21 +19,7 @@ export async function readChunkMap(db: Queryable, schema: string, runId: string)
               chunk_id`,
     [runId],
   );
-  const map: ChunkMap = {
-    runId,
-    chunkIds: [],
-    tableOrdinals: [],
-    partitionIndex: [],
-    partitions: [],
-    splitLow: [],
-    splitHigh: [],
-    splitIsNull: [],
-    rowsExpected: [],
-    status: [],
-    attempts: [],
-    durationMs: [],
-    errors: [],
-  };
+  const map = emptyChunkMap(runId);
   let partitionKey: string | undefined;
   for (const [index, r] of rows.entries()) {
     const key = `${r.table_ordinal}\u0000${r.partition_is_null}\u0000${r.partition_value}`;

@@ -40,7 +40,11 @@ export async function failRun(db: Queryable, schema: string, runId: string, erro
   );
 }
 
-/** Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. */
+/**
+ * Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. A
+ * change is recorded in migration_run_tunings by the same statement, with its time: the panel's
+ * tuning marks, for a run tuned from anywhere.
+ */
 export async function setTunables(
   db: Queryable,
   schema: string,
@@ -54,8 +58,18 @@ export async function setTunables(
   }
   const t = statusTables(schema);
   const { rows } = await db.query(
-    `UPDATE ${t.runs} SET parallel_threads = coalesce($2, parallel_threads), batch_size = coalesce($3, batch_size)
-     WHERE run_id = $1 RETURNING *`,
+    `WITH before AS (
+       -- The statement's snapshot: the values before this update (a FOR UPDATE here would skip the row the update changes).
+       SELECT parallel_threads, batch_size FROM ${t.runs} WHERE run_id = $1
+     ), tuned AS (
+       UPDATE ${t.runs} SET parallel_threads = coalesce($2, parallel_threads), batch_size = coalesce($3, batch_size)
+       WHERE run_id = $1 RETURNING *
+     ), recorded AS (
+       INSERT INTO ${t.tunings} (run_id, parallel_threads, batch_size)
+       SELECT tuned.run_id, tuned.parallel_threads, tuned.batch_size FROM tuned, before
+       WHERE (tuned.parallel_threads, tuned.batch_size) IS DISTINCT FROM (before.parallel_threads, before.batch_size)
+     )
+     SELECT * FROM tuned`,
     [runId, tunables.parallelThreads ?? null, tunables.batchSize ?? null],
   );
   if (!rows[0]) throw new RefusedError(`run ${runId} does not exist`, { runId });
@@ -73,20 +87,34 @@ export async function requestStop(db: Queryable, schema: string, runId: string):
   return requireRun(db, t.runs, runId);
 }
 
+/** A chunk an abandon took back from the worker loading it: pending again. */
+export interface ReleasedChunk {
+  chunkId: number;
+  tableOrdinal: number;
+  attempts: number;
+}
+
+export interface AbandonedRun {
+  run: RunRecord;
+  /** The chunks that were in progress, in chunk order: whoever shows chunk states learns of them. */
+  released: ReleasedChunk[];
+}
+
 /**
  * Closes a run for good. Its in-progress chunks go back to pending, which fails the fence of any
  * worker still loading one: once this commits, no load of this run can commit, so a later run may
  * truncate its tables safely. Refused for a completed run (there is nothing to abandon).
  */
-export async function abandonRun(client: pg.ClientBase, schema: string, runId: string, reason = 'abandoned by user'): Promise<RunRecord> {
+export async function abandonRun(client: pg.ClientBase, schema: string, runId: string, reason = 'abandoned by user'): Promise<AbandonedRun> {
   const t = statusTables(schema);
   return inTransaction(client, async () => {
     const run = await requireRun(client, t.runs, runId, true);
     if (run.status === 'completed') throw new RefusedError(`run ${runId} is completed; there is nothing to abandon`, { runId });
-    if (run.status === 'abandoned') return run;
-    await client.query(
+    if (run.status === 'abandoned') return { run, released: [] };
+    const released = await client.query(
       `UPDATE ${t.chunks} SET status = 'pending', last_error = $2, next_attempt_at = NULL
-       WHERE run_id = $1 AND status = 'in_progress'`,
+       WHERE run_id = $1 AND status = 'in_progress'
+       RETURNING chunk_id, table_ordinal, attempts`,
       [runId, reason],
     );
     await client.query(`UPDATE ${t.workers} SET status = 'stopped', stopped_at = now() WHERE run_id = $1 AND status = 'running'`, [runId]);
@@ -95,7 +123,12 @@ export async function abandonRun(client: pg.ClientBase, schema: string, runId: s
        WHERE run_id = $1 RETURNING *`,
       [runId, reason],
     );
-    return toRunRecord(rows[0]!);
+    return {
+      run: toRunRecord(rows[0]!),
+      released: released.rows
+        .map((r) => ({ chunkId: Number(r.chunk_id), tableOrdinal: Number(r.table_ordinal), attempts: Number(r.attempts) }))
+        .sort((a, b) => a.chunkId - b.chunkId),
+    };
   });
 }
 

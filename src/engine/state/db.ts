@@ -13,6 +13,7 @@ export interface StatusTables {
   tables: string;
   chunks: string;
   workers: string;
+  tunings: string;
 }
 
 export function statusTables(schema: string): StatusTables {
@@ -23,6 +24,7 @@ export function statusTables(schema: string): StatusTables {
     tables: `${s}.migration_table_status`,
     chunks: `${s}.migration_chunk_status`,
     workers: `${s}.migration_workers`,
+    tunings: `${s}.migration_run_tunings`,
   };
 }
 

@@ -11,19 +11,19 @@
 //   DATE, TIME, TIMESTAMP_NTZ    YYYY-MM-DD / HH24:MI:SS.FF6 / both, microseconds
 //   TIMESTAMP_LTZ/TZ → timestamptz   the instant in UTC, microseconds (a TZ's offset is not kept)
 //   BINARY  → bytea              upper-case hex
-//   VARIANT/OBJECT/ARRAY → jsonb only whether the value is NULL: Snowflake's TO_JSON and
-//                                jsonb's text order keys and space differently, and no function
-//                                of both renders JSON the same way. Their content is left out.
+//   VARIANT/OBJECT/ARRAY → jsonb JSON without spaces, every object's keys in byte order: Snowflake's
+//                                TO_JSON (Snowflake keeps an OBJECT's keys sorted), and the status
+//                                schema's canonical_json() over the jsonb (migration 000004). The
+//                                one value this misses: a number Snowflake writes in exponent
+//                                notation (a double beyond NUMBER's range, e.g. 1e300), which jsonb
+//                                holds as plain digits — such a row shows as a mismatch.
 // A NULL is `\N`. A column_types override to another PostgreSQL type may render differently.
 import pg from 'pg';
-import type { ColumnMapping, SnowflakeType, SourceColumn } from '../types/model';
+import type { ColumnMapping, SourceColumn } from '../types/model';
 import { escapeCopyText, quoteIdent, renderValue } from '../types/render';
 
 /** A target column and the source column it was loaded from (a ColumnMapping is one). */
 export type CanonicalColumn = Pick<ColumnMapping, 'source' | 'targetName'>;
-
-/** Types whose value the checksum does not cover (only NULL or not). */
-export const CHECKSUM_LEFT_OUT: readonly SnowflakeType[] = ['VARIANT', 'OBJECT', 'ARRAY'];
 
 const BACKSLASH = 'CHR(92)';
 const TAB = 'CHR(9)';
@@ -39,7 +39,7 @@ export function sourceCanonicalValue(column: SourceColumn): string {
     case 'VARIANT':
     case 'OBJECT':
     case 'ARRAY':
-      return `CASE WHEN ${c} IS NULL THEN NULL ELSE 'json' END`;
+      return `TO_JSON(${c})`;
     case 'BINARY':
       return `TO_VARCHAR(${c}, 'HEX')`;
     default:
@@ -54,7 +54,7 @@ export function sourceCanonicalRow(columns: readonly SourceColumn[]): string {
 }
 
 /** PostgreSQL: one target column's canonical text, by the source type it was loaded from. */
-export function targetCanonicalValue(mapping: CanonicalColumn): string {
+export function targetCanonicalValue(mapping: CanonicalColumn, statusSchema: string): string {
   const c = pg.escapeIdentifier(mapping.targetName);
   switch (mapping.source.type) {
     case 'NUMBER':
@@ -78,13 +78,13 @@ export function targetCanonicalValue(mapping: CanonicalColumn): string {
     case 'VARIANT':
     case 'OBJECT':
     case 'ARRAY':
-      return `CASE WHEN ${c} IS NULL THEN NULL ELSE 'json' END`;
+      return `${pg.escapeIdentifier(statusSchema)}.canonical_json(${c}::jsonb)`;
     case 'BINARY':
       return `upper(encode(${c}, 'hex'))`;
   }
 }
 
-/** PostgreSQL: the whole canonical row. */
-export function targetCanonicalRow(mappings: readonly CanonicalColumn[]): string {
-  return mappings.map((m) => `COALESCE(${targetCanonicalValue(m)}, chr(92) || 'N')`).join(` || chr(9) || `);
+/** PostgreSQL: the whole canonical row; `statusSchema` holds canonical_json(). */
+export function targetCanonicalRow(mappings: readonly CanonicalColumn[], statusSchema: string): string {
+  return mappings.map((m) => `COALESCE(${targetCanonicalValue(m, statusSchema)}, chr(92) || 'N')`).join(` || chr(9) || `);
 }

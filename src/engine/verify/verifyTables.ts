@@ -2,23 +2,23 @@
 // and inside PostgreSQL (checksumSql.ts), compared here, stored in the status schema. A partition
 // on one side only (rows deleted or added at the source since the load) is a mismatch too.
 //
-// Cost: one aggregate scan of each table on each side, in parallel; what comes back is one row per
-// partition value. It grows linearly with the rows (hashing a row's text is the work) and the
-// result with the partitions: at 272M rows over 200 days, a scan of the table in the warehouse
-// and one sequential scan in PostgreSQL (parallel workers where the server allows).
+// Cost: each side reads the table once, cut into ranges that `parallel_threads` connections per
+// side measure at once (measure.ts); what comes back is one row per partition value and range.
+// It grows linearly with the rows (hashing a row's text is the work), divided by the parallelism
+// each database gives it; the result grows with the partitions.
 import pg from 'pg';
 import type { ResolvedTable } from '../config';
 import { RefusedError } from '../errors';
 import { newRunId } from '../state/runId';
 import { sourceTableOf } from '../run/runTables';
 import { withClient, type Session } from '../session';
-import { describeTable, findColumn, readColumns, type SourceTable } from '../source';
+import { findColumn, readColumns, readSourceTime, type SourceTable } from '../source';
 import { applyStatusSchema } from '../state';
 import { inTransaction } from '../state/db';
 import { qualifiedName, tableExists } from '../target';
 import type { SourceColumn } from '../types/model';
-import { CHECKSUM_LEFT_OUT, type CanonicalColumn } from './canonical';
-import { sourceChecksumStatement, targetChecksumQuery } from './checksumSql';
+import type { CanonicalColumn } from './canonical';
+import { measureSource, measureTarget, type Measure, type RangeProgress } from './measure';
 
 export interface PartitionResult {
   partitionIsNull: boolean;
@@ -37,21 +37,15 @@ export interface TableVerification {
   partitionColumn: string | null;
   partitions: PartitionResult[];
   mismatches: PartitionResult[];
-  /** Columns whose values the checksum does not cover (only NULL or not), with their types. */
-  leftOut: string[];
+  /** Source columns whose values the checksum covers (`verify.columns`, or all). */
+  checksumColumns: string[];
 }
 
 export interface Verification {
   verifyId: string;
+  startedAt: Date;
   equal: boolean;
   tables: TableVerification[];
-}
-
-interface Measure {
-  partitionIsNull: boolean;
-  partitionValue: string | null;
-  rows: number;
-  checksum: string | null;
 }
 
 const keyOf = (m: { partitionIsNull: boolean; partitionValue: string | null }) => (m.partitionIsNull ? 'null' : `value:${m.partitionValue ?? ''}`);
@@ -75,71 +69,61 @@ export function comparePartitions(source: readonly Measure[], target: readonly M
   return results.sort((a, b) => Number(a.partitionIsNull) - Number(b.partitionIsNull) || (a.partitionValue ?? '').localeCompare(b.partitionValue ?? ''));
 }
 
-function sourceMeasure(row: Record<string, unknown>, partitioned: boolean): Measure {
-  const isNull = partitioned && (row.PARTITION_IS_NULL === true || row.PARTITION_IS_NULL === 'true' || row.PARTITION_IS_NULL === 1);
-  return {
-    partitionIsNull: isNull,
-    partitionValue: partitioned && !isNull ? String(row.PARTITION_VALUE) : null,
-    rows: Number(row.ROW_COUNT),
-    checksum: row.CHECKSUM === null || row.CHECKSUM === undefined ? null : String(row.CHECKSUM),
-  };
+/** The columns the checksum covers: the table's `verify.columns` (in the table's order), or all. */
+function checksumColumns(table: ResolvedTable, columns: readonly SourceColumn[], sourceTable: SourceTable): SourceColumn[] {
+  if (!table.verify_columns) return [...columns];
+  const chosen = new Set(table.verify_columns.map((name) => findColumn(columns, name, 'verify.columns', sourceTable)));
+  return columns.filter((c) => chosen.has(c));
 }
 
-async function verifyTable(session: Session, table: ResolvedTable): Promise<TableVerification> {
+export interface VerifyProgress extends RangeProgress {
+  table: string;
+}
+
+async function verifyTable(session: Session, table: ResolvedTable, onProgress: ((p: VerifyProgress) => void) | undefined): Promise<TableVerification> {
   const sourceTable = sourceTableOf(session.config.source.database, table);
   if (!(await tableExists(session.pool, table.target_schema, table.target_table))) {
     throw new RefusedError(`target table ${table.name} does not exist: load it with "thaw start" before verifying it`, { table: table.name });
   }
   const columns = await readColumns(session.source, sourceTable);
   const partition: SourceColumn | undefined = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
-  const canonical: CanonicalColumn[] = columns.map((c) => ({ source: c, targetName: c.name.toLowerCase() }));
-  const { sql, binds } = sourceChecksumStatement(sourceTable, columns, partition);
-  const targetSql = targetChecksumQuery(
-    qualifiedName(table.target_schema, table.target_table),
-    canonical,
-    partition ? canonical.find((c) => c.source === partition) : undefined,
-  );
-  const [sourceRows, targetRows] = await Promise.all([
-    session.source.execute<Record<string, unknown>>(sql, binds, { table: describeTable(sourceTable) }),
-    session.pool.query<{ partition_value?: string | null; partition_is_null?: boolean; row_count: string; checksum: string | null }>(targetSql).then((r) => r.rows),
+  const checksummed = checksumColumns(table, columns, sourceTable);
+  const canonicalOf = (c: SourceColumn): CanonicalColumn => ({ source: c, targetName: c.name.toLowerCase() });
+  const snapshot = session.config.consistent_snapshot ? await readSourceTime(session.source) : undefined;
+  const side = { threads: session.config.parallel_threads, onRange: (p: RangeProgress) => onProgress?.({ table: table.name, ...p }) };
+  const [sourceMeasures, targetMeasures] = await Promise.all([
+    measureSource(session, sourceTable, checksummed, partition, snapshot, side),
+    measureTarget(session.pool, session.statusSchema, qualifiedName(table.target_schema, table.target_table), checksummed.map(canonicalOf), partition && canonicalOf(partition), side),
   ]);
-  const partitions = comparePartitions(
-    sourceRows.map((row) => sourceMeasure(row, partition !== undefined)),
-    targetRows.map((r) => ({
-      partitionIsNull: r.partition_is_null ?? false,
-      partitionValue: partition && !r.partition_is_null ? (r.partition_value ?? null) : null,
-      rows: Number(r.row_count),
-      checksum: r.checksum,
-    })),
-  );
+  const partitions = comparePartitions(sourceMeasures, targetMeasures);
   return {
     table,
     sourceTable,
     partitionColumn: partition?.name ?? null,
     partitions,
     mismatches: partitions.filter((p) => !p.equal),
-    leftOut: columns.filter((c) => CHECKSUM_LEFT_OUT.includes(c.type)).map((c) => `${c.name} (${c.type})`),
+    checksumColumns: checksummed.map((c) => c.name),
   };
 }
 
-/** The config's tables, or the one named (source table name, target name, or schema.target). */
-export function tablesToVerify(session: Session, name: string | undefined): ResolvedTable[] {
+/** The config's tables, or those named (each by source table name, target name, or schema.target). */
+export function tablesToVerify(session: Session, names: readonly string[] | undefined): ResolvedTable[] {
   const tables = session.config.tables;
-  if (name === undefined) return tables;
-  const lower = name.toLowerCase();
-  const found = tables.filter((t) => t.source_table.toLowerCase() === lower || t.name === lower || t.target_table === lower);
-  if (found.length === 0) throw new RefusedError(`the config has no table ${name} (it has ${tables.map((t) => t.source_table).join(', ')})`);
-  return found;
+  if (names === undefined) return tables;
+  const matches = (t: ResolvedTable, name: string) => [t.source_table.toLowerCase(), t.name, t.target_table].includes(name.toLowerCase());
+  const unknown = names.find((name) => !tables.some((t) => matches(t, name)));
+  if (unknown !== undefined) throw new RefusedError(`the config has no table ${unknown} (it has ${tables.map((t) => t.source_table).join(', ')})`);
+  return tables.filter((t) => names.some((name) => matches(t, name)));
 }
 
 async function store(session: Session, v: Verification): Promise<void> {
   const s = pg.escapeIdentifier(session.statusSchema);
   await withClient(session, async (client) => {
-    await applyStatusSchema(client, session.statusSchema);
     await inTransaction(client, async () => {
-      await client.query(`INSERT INTO ${s}.migration_verifications (verify_id, config_hash, finished_at, equal) VALUES ($1, $2, now(), $3)`, [
+      await client.query(`INSERT INTO ${s}.migration_verifications (verify_id, config_hash, started_at, finished_at, equal) VALUES ($1, $2, $3, now(), $4)`, [
         v.verifyId,
         session.configHash,
+        v.startedAt,
         v.equal,
       ]);
       for (const t of v.tables) {
@@ -167,11 +151,14 @@ async function store(session: Session, v: Verification): Promise<void> {
 }
 
 /** Compares the tables (all, or the one named), stores the result and returns it. */
-export async function verifyTables(session: Session, options: { table?: string }): Promise<Verification> {
-  const tables = tablesToVerify(session, options.table);
+export async function verifyTables(session: Session, options: { tables?: readonly string[]; onProgress?: (p: VerifyProgress) => void }): Promise<Verification> {
+  const startedAt = new Date();
+  const tables = tablesToVerify(session, options.tables);
+  // The status schema holds the results and canonical_json(), which the target's checksums call.
+  await withClient(session, (client) => applyStatusSchema(client, session.statusSchema));
   const results: TableVerification[] = [];
-  for (const table of tables) results.push(await verifyTable(session, table));
-  const verification = { verifyId: newRunId(), equal: results.every((t) => t.mismatches.length === 0), tables: results };
+  for (const table of tables) results.push(await verifyTable(session, table, options.onProgress));
+  const verification = { verifyId: newRunId(), startedAt, equal: results.every((t) => t.mismatches.length === 0), tables: results };
   await store(session, verification);
   return verification;
 }

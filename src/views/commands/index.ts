@@ -5,6 +5,7 @@ import type { Ctx } from './ctx';
 import { chunkClicked, retryChunk, retryFailedChunks, showMoreChunks } from './chunkCommands';
 import { createConfig, openConfig, openMonitoringQuery, setSecret } from './configCommands';
 import { abandon, abort, plan, resume, showProgress, start, stop, tune } from './runCommands';
+import { verify } from './verifyCommand';
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -19,6 +20,7 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
     'thaw.retryChunk': (arg?: unknown) => retryChunk(ctx, arg),
     'thaw.retryFailedChunks': (arg?: unknown) => retryFailedChunks(ctx, arg),
     'thaw.showProgress': (arg?: unknown) => showProgress(ctx, arg),
+    'thaw.verifyMigration': (arg?: unknown) => verify(ctx, arg),
     'thaw.openConfig': (arg?: unknown, line?: number, column?: number) => openConfig(ctx, arg, line, column),
     'thaw.openMonitoringQuery': (arg?: unknown) => openMonitoringQuery(ctx, arg),
     'thaw.setSnowflakeSecret': (arg?: unknown) => setSecret(ctx, 'source', arg),

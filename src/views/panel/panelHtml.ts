@@ -99,6 +99,11 @@ export function panelHtml(page: PanelPage): string {
     <div id="memory-chart" class="chart" role="img" aria-label="Worker memory over time"></div>
   </section>
 
+  <section class="card" aria-labelledby="h-verify">
+    <h2 id="h-verify">Verification against the source</h2>
+    <div id="verification" aria-live="polite"><p class="muted">Reading the newest verification…</p></div>
+  </section>
+
   <section class="card" aria-labelledby="h-failed">
     <h2 id="h-failed">Failed chunks <span id="failed-count" class="count"></span></h2>
     <div id="failed"></div>

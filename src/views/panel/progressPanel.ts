@@ -1,29 +1,31 @@
-// One run's progress panel: a webview fed with cumulative snapshots at most twice a second once
-// the page says it is ready, and the tune/retry actions it asks for. Without
+// One run's progress panel: a webview fed with the run feed's cumulative snapshots (at most twice
+// a second) once the page says it is ready, and the tune/retry actions it asks for. Without
 // retainContextWhenHidden the page is dropped while hidden; it comes back from its saved state and
 // a new ready handshake, and the host simply sends the newest snapshot again.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Requests } from '../../protocol/engine';
-import { isPanelToHost, SNAPSHOT_INTERVAL_MS, type HostToPanel, type PanelToHost } from '../../protocol/panel';
+import { isPanelToHost, type HostToPanel, type PanelSnapshot, type PanelToHost } from '../../protocol/panel';
 import { panelHtml } from './panelHtml';
 import type { PanelEngine } from './panelEngine';
-import { RunFeed } from './runFeed';
+import type { RunFeed } from './runFeed';
+import type { RunFeeds } from './runFeeds';
+import { VerificationFeed } from './verificationFeed';
 
 export class ProgressPanel implements vscode.Disposable {
   private readonly feed: RunFeed;
+  private readonly verification: VerificationFeed;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   /** The layout the page has; it gets the current one whenever they differ. */
   private pageLayoutKey: string | null = null;
-  private lastPostAt = 0;
-  private postTimer: NodeJS.Timeout | undefined;
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposedEmitter.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly engine: PanelEngine,
+    feeds: RunFeeds,
     private readonly mediaRoot: vscode.Uri,
     readonly runId: string,
     readonly configPath: string,
@@ -31,17 +33,22 @@ export class ProgressPanel implements vscode.Disposable {
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [mediaRoot] };
     panel.title = `Migration ${runId}`;
-    this.feed = new RunFeed(engine, runId, configPath);
+    const hold = feeds.hold(runId, configPath);
+    this.feed = hold.feed;
+    this.verification = new VerificationFeed(engine, runId, configPath);
     this.disposables.push(
-      this.feed,
-      this.feed.onDidChange(() => this.schedulePost()),
+      hold,
+      this.feed.onDidSnapshot((snapshot) => this.post(snapshot)),
+      this.verification,
+      this.verification.onDidChange(() => this.postVerification()),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isPanelToHost(m)) void this.receive(m);
       }),
       panel.onDidChangeViewState(() => {
         // A hidden page is gone; it says ready again when it is shown.
         if (!panel.visible) this.ready = false;
-        this.feed.setActive(panel.visible);
+        hold.setActive(panel.visible);
+        this.verification.setActive(panel.visible);
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -68,11 +75,12 @@ export class ProgressPanel implements vscode.Disposable {
       case 'panel/ready':
         this.ready = true;
         this.pageLayoutKey = message.layoutKey;
-        this.post();
+        this.post(this.feed.latest);
+        this.postVerification();
         return;
       case 'layout/request':
         this.pageLayoutKey = null;
-        this.post();
+        this.post(this.feed.latest);
         return;
       case 'run/tune':
         return this.answer(message.id, () => this.tune(message.threads, message.batchSize));
@@ -106,33 +114,25 @@ export class ProgressPanel implements vscode.Disposable {
     void this.feed.refresh();
   }
 
-  /** At most one snapshot per SNAPSHOT_INTERVAL_MS; the last change always gets posted. */
-  private schedulePost(): void {
-    if (this.postTimer) return;
-    const wait = Math.max(0, this.lastPostAt + SNAPSHOT_INTERVAL_MS - Date.now());
-    this.postTimer = setTimeout(() => {
-      this.postTimer = undefined;
-      this.post();
-    }, wait);
-  }
-
-  private post(): void {
-    if (!this.ready) return;
-    const now = Date.now();
-    const recorder = this.feed.recorder;
-    const snapshot = recorder.snapshot(now);
-    if (!snapshot) return;
-    const layout = recorder.chunkLayout();
+  /** Sends the page the feed's snapshot (the one the status bar shows too), with its chunk layout when the page lacks it. */
+  private post(snapshot: PanelSnapshot | undefined): void {
+    if (!this.ready || !snapshot) return;
+    const layout = this.feed.recorder.chunkLayout();
     if (layout && layout.key !== this.pageLayoutKey) {
       void this.panel.webview.postMessage({ type: 'layout/update', layout } satisfies HostToPanel);
       this.pageLayoutKey = layout.key;
     }
-    this.lastPostAt = now;
     void this.panel.webview.postMessage({ type: 'snapshot/update', snapshot } satisfies HostToPanel);
   }
 
+  /** The verification section is posted apart from the snapshots: it changes rarely. */
+  private postVerification(): void {
+    const verification = this.verification.result;
+    if (!this.ready || verification === undefined) return;
+    void this.panel.webview.postMessage({ type: 'verification/update', verification } satisfies HostToPanel);
+  }
+
   dispose(): void {
-    clearTimeout(this.postTimer);
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
     this.disposedEmitter.fire();

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, type PanelState } from '../../protocol/panel';
 import type { PanelEngine } from './panelEngine';
 import { ProgressPanel } from './progressPanel';
+import type { RunFeeds } from './runFeeds';
 
 export interface RunRef {
   runId: string;
@@ -19,6 +20,7 @@ export class ProgressPanels implements vscode.Disposable {
   constructor(
     extensionUri: vscode.Uri,
     private readonly engine: PanelEngine,
+    private readonly feeds: RunFeeds,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.mediaRoot = vscode.Uri.joinPath(extensionUri, 'media');
@@ -50,7 +52,7 @@ export class ProgressPanels implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, run: RunRef): void {
-    const progress = new ProgressPanel(panel, this.engine, this.mediaRoot, run.runId, run.configPath, this.log);
+    const progress = new ProgressPanel(panel, this.engine, this.feeds, this.mediaRoot, run.runId, run.configPath, this.log);
     this.panels.set(run.runId, progress);
     progress.onDidDispose(() => {
       if (this.panels.get(run.runId) === progress) this.panels.delete(run.runId);

@@ -1,8 +1,11 @@
 // Keeps one run's recorder fed: events from this window's worker as they come, and reads of the
 // status tables (one query each: run, tables, chunk map, throughput, workers) on a light poll,
-// faster when no worker here pushes the run. Tells its listener when there is something new.
+// faster when no worker here pushes the run. Publishes a snapshot at most every
+// SNAPSHOT_INTERVAL_MS when there is something new: the run's panel and the status bar show that
+// same snapshot, so they never disagree.
 import * as vscode from 'vscode';
 import { Events, Requests } from '../../protocol/engine';
+import { SNAPSHOT_INTERVAL_MS, type PanelSnapshot } from '../../protocol/panel';
 import { RunRecorder } from './model/runRecorder';
 import type { PanelEngine } from './panelEngine';
 
@@ -13,8 +16,12 @@ const POLL_FINISHED_MS = 30_000;
 
 export class RunFeed implements vscode.Disposable {
   readonly recorder: RunRecorder;
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changed.event;
+  private readonly snapshotted = new vscode.EventEmitter<PanelSnapshot>();
+  /** A new snapshot, at most every SNAPSHOT_INTERVAL_MS; the last change always gets one. */
+  readonly onDidSnapshot = this.snapshotted.event;
+  private latestSnapshot: PanelSnapshot | undefined;
+  private lastSnapshotAt = 0;
+  private snapshotTimer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
@@ -41,13 +48,19 @@ export class RunFeed implements vscode.Disposable {
       engine.on(Events.runStarted, mine(() => void this.refresh())),
       engine.on(Events.runFinished, mine(() => void this.refresh())),
       engine.on(Events.tableStateChanged, mine(() => void this.refresh())),
-      this.changed,
+      this.snapshotted,
     );
     void this.refresh();
   }
 
-  /** A hidden panel does not poll; showing it again reads at once. */
+  /** The newest snapshot published, if any yet. */
+  get latest(): PanelSnapshot | undefined {
+    return this.latestSnapshot;
+  }
+
+  /** Nobody looking (a hidden panel, no status bar on it): no polling; looking again reads at once. */
   setActive(active: boolean): void {
+    if (active === this.active) return;
     this.active = active;
     if (active) void this.refresh();
   }
@@ -65,7 +78,7 @@ export class RunFeed implements vscode.Disposable {
     apply();
     // A chunk event for a chunk the map does not know yet means the chunks were cut again.
     if (!this.recorder.ready) void this.refresh();
-    this.changed.fire();
+    this.scheduleSnapshot();
   }
 
   private async read(): Promise<void> {
@@ -85,7 +98,21 @@ export class RunFeed implements vscode.Disposable {
     } catch (err) {
       this.recorder.applyProblem(err instanceof Error ? err.message : String(err));
     }
-    if (!this.disposed) this.changed.fire();
+    if (!this.disposed) this.scheduleSnapshot();
+  }
+
+  private scheduleSnapshot(): void {
+    if (this.snapshotTimer || this.disposed) return;
+    const wait = Math.max(0, this.lastSnapshotAt + SNAPSHOT_INTERVAL_MS - Date.now());
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = undefined;
+      const now = Date.now();
+      const snapshot = this.recorder.snapshot(now);
+      if (!snapshot || this.disposed) return;
+      this.lastSnapshotAt = now;
+      this.latestSnapshot = snapshot;
+      this.snapshotted.fire(snapshot);
+    }, wait);
   }
 
   private schedule(): void {
@@ -101,6 +128,7 @@ export class RunFeed implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.snapshotTimer);
     for (const s of this.subscriptions) s.dispose();
   }
 }

@@ -1,7 +1,8 @@
 // The editor test harness: what editor and panel tests import. A UI test file:
 //
-//   const world = await createEditorWorkspace({ demoRows: 2_000 });   // emulator + PostgreSQL + config.json
-//   const editor = await openEditor({ folder: world.folder, name: 'my-test', env: world.env });
+//   const ui = useEditorWorld('my-test', { demoRows: 2_000 });   // in describe(): before/after hooks
+//   const { world, editor } = ui;                      // in a test: emulator + PostgreSQL + config.json, the editor
+//   // (by hand: createEditorWorkspace({ demoRows }), then openEditor({ folder: world.folder, name, env: world.env }))
 //   await editor.runCommand('Migration: Plan');         // F1, the title, retried until registered
 //   await editor.pickQuickPick('config.json');         // exact label, or a RegExp
 //   await editor.waitForNotification(/planned/);       // toasts' text; clickNotificationButton()
@@ -19,6 +20,7 @@
 // runs them all inside the editor.
 export { openEditor, EditorSession, EditorStepError, artifactsDir, type OpenEditorOptions } from './session';
 export { createEditorWorkspace, DEMO_TABLE_SPEC, type EditorWorkspace } from './workspace';
+export { useEditorWorld, type EditorWorld } from './world';
 export { buildExtensionHostSuites, runExtensionHostSuites, type ExtensionHostRun } from './extensionHost';
 export { ensureEditorTools, editorCacheDir } from './install';
 export { buildVsix } from './vsix';

@@ -3,32 +3,19 @@
 // chunk, which shows as failed with its error in the tooltip; a click on it and Retry (fault off)
 // complete the run with every source row in the target. The README's screenshots come from here (THAW_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
-import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
+import { DEMO_TABLE_SPEC, useEditorWorld } from '../harness';
 import { ONE_DAY, docScreenshot, newestRun, rowCount, setFaults, showMigrationsView, treeTooltip, waitForRunState, waitVisible } from './migrationSteps';
 
 const ROWS = 2_000;
 const TARGET = `${DEMO_TABLE_SPEC.target_schema}.${DEMO_TABLE_SPEC.target_table}`;
 
 describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations view', function () {
-  let world: EditorWorkspace | undefined;
-  let editor: EditorSession | undefined;
-
-  before(async function () {
-    this.timeout(900_000);
-    world = await createEditorWorkspace({ demoRows: ROWS, config: { batch_size: 500, max_attempts: 2, parallel_threads: 2 } });
-    editor = await openEditor({ folder: world.folder, name: 'migrations-view', env: world.env });
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await editor?.close();
-    await world?.close();
-  });
+  const ui = useEditorWorld('migrations-view', { demoRows: ROWS, config: { batch_size: 500, max_attempts: 2, parallel_threads: 2 } });
 
   it('plans, starts, shows the failed chunk with its error, and completes it with Retry', async function () {
     this.timeout(600_000);
-    const e = editor!;
-    const w = world!;
+    const e = ui.editor;
+    const w = ui.world;
 
     // A command invoked in a state where it cannot act says so.
     await e.runCommand('Migration: Abort');

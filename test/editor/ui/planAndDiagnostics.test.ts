@@ -3,32 +3,23 @@
 // the "Migration" output; opens an invalid *.thaw.json and finds the schema's
 // diagnostic in the Problems panel. Assertions are on what the window shows.
 import assert from 'node:assert/strict';
-import { createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
+import { useEditorWorld } from '../harness';
 import { waitVisible } from './migrationSteps';
 
 const DEMO_ROWS = 2_000;
 
 describe('editor UI: Plan from the palette, config diagnostics', function () {
-  let world: EditorWorkspace | undefined;
-  let editor: EditorSession | undefined;
-
-  before(async function () {
-    this.timeout(900_000);
-    world = await createEditorWorkspace({ demoRows: DEMO_ROWS });
+  const opened = useEditorWorld('plan-and-diagnostics', {
+    demoRows: DEMO_ROWS,
     // A second config, with a value the schema refuses: Plan must ask which config to use.
-    await world.writeFile('invalid.thaw.json', `${JSON.stringify({ target: { host: 'localhost', ssl: 'sometimes' } }, null, 2)}\n`);
-    editor = await openEditor({ folder: world.folder, name: 'plan-and-diagnostics', env: world.env });
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await editor?.close();
-    await world?.close();
+    prepare: async (world) => {
+      await world.writeFile('invalid.thaw.json', `${JSON.stringify({ target: { host: 'localhost', ssl: 'sometimes' } }, null, 2)}\n`);
+    },
   });
 
   it('"Migration: Plan" asks for the config, then shows the plan report and logs it in the Migration output', async function () {
     this.timeout(180_000);
-    const ui = editor!;
+    const ui = opened.editor;
     await ui.runCommand('Migration: Plan');
     await ui.pickQuickPick('config.json');
     const report = ui.page.locator('.editor .view-lines', { hasText: /Migration\splan/ });
@@ -42,7 +33,7 @@ describe('editor UI: Plan from the palette, config diagnostics', function () {
 
   it('an invalid value in a *.thaw.json shows the schema diagnostic in the Problems panel', async function () {
     this.timeout(180_000);
-    const ui = editor!;
+    const ui = opened.editor;
     await ui.openFile('invalid.thaw.json');
     const problem = await ui.waitForProblem(/Value is not accepted\. Valid values: "disable", "prefer", "require", "verify-full"/);
     await ui.screenshot('config diagnostics');

@@ -2,7 +2,7 @@
 // Threads and Batch Size" changes the worker's concurrency as the status tables show, and a window
 // reload mid-run loses nothing: the tree comes back and the run finishes.
 import assert from 'node:assert/strict';
-import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
+import { DEMO_TABLE_SPEC, useEditorWorld } from '../harness';
 import { answerPrompt, newestRun, rowCount, setFaults, showMigrationsView, viewAction, waitForRunState, waitVisible } from './migrationSteps';
 
 const ROWS = 2_000;
@@ -10,25 +10,12 @@ const TARGET = `${DEMO_TABLE_SPEC.target_schema}.${DEMO_TABLE_SPEC.target_table}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('editor: Tune and a window reload during a run', function () {
-  let world: EditorWorkspace | undefined;
-  let editor: EditorSession | undefined;
-
-  before(async function () {
-    this.timeout(900_000);
-    world = await createEditorWorkspace({ demoRows: ROWS, config: { batch_size: 100, parallel_threads: 2 } });
-    editor = await openEditor({ folder: world.folder, name: 'tune-reload', env: world.env });
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await editor?.close();
-    await world?.close();
-  });
+  const ui = useEditorWorld('tune-reload', { demoRows: ROWS, config: { batch_size: 100, parallel_threads: 2 } });
 
   it('tunes threads live, survives a reload, and completes the run', async function () {
     this.timeout(600_000);
-    const e = editor!;
-    const w = world!;
+    const e = ui.editor;
+    const w = ui.world;
     // Slow answers keep the run going long enough to tune it and reload the window.
     await setFaults(w, { delayMs: 200 });
     await e.runCommand('Migration: Start');

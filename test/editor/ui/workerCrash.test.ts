@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DEMO_TABLE_SPEC, createEditorWorkspace, openEditor, type EditorSession, type EditorWorkspace } from '../harness';
+import { DEMO_TABLE_SPEC, useEditorWorld } from '../harness';
 import { newestRun, rowCount, setFaults, showMigrationsView, waitForRunState } from './migrationSteps';
 
 const ROWS = 1_000;
@@ -20,25 +20,12 @@ async function workerPids(extensionDir: string): Promise<number[]> {
 }
 
 describe('editor: a worker crash during a run', function () {
-  let world: EditorWorkspace | undefined;
-  let editor: EditorSession | undefined;
-
-  before(async function () {
-    this.timeout(900_000);
-    world = await createEditorWorkspace({ demoRows: ROWS, config: { batch_size: 100, parallel_threads: 2, worker_heartbeat_timeout_seconds: 5 } });
-    editor = await openEditor({ folder: world.folder, name: 'worker-crash', env: world.env });
-  });
-
-  after(async function () {
-    this.timeout(60_000);
-    await editor?.close();
-    await world?.close();
-  });
+  const ui = useEditorWorld('worker-crash', { demoRows: ROWS, config: { batch_size: 100, parallel_threads: 2, worker_heartbeat_timeout_seconds: 5 } });
 
   it('reports the crash with a Resume action that finishes the run', async function () {
     this.timeout(600_000);
-    const e = editor!;
-    const w = world!;
+    const e = ui.editor;
+    const w = ui.world;
     await setFaults(w, { delayMs: 100 });
     await e.runCommand('Migration: Start');
     const started = await newestRun(e, w);

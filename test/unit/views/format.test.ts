@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatCount, formatDuration, progressLine } from '../../../src/views/format';
+import { formatCount, formatDuration } from '../../../src/views/format';
 
 describe('views: how numbers read', () => {
   it('shortens counts and rates the way people say them', () => {
@@ -14,11 +14,5 @@ describe('views: how numbers read', () => {
     assert.equal(formatDuration(281), '4m41s');
     assert.equal(formatDuration(23), '23s');
     assert.equal(formatDuration(2 * 86_400 + 3600), '2d1h');
-  });
-
-  it('gives the status bar line of a running run, and no rate or ETA for one that is not running', () => {
-    assert.equal(progressLine({ percent: 41, rowsPerSecond: 12_345, etaSeconds: 11_520, status: 'in_progress' }), '41% · 12.3k rows/s · ETA 3h12m');
-    assert.equal(progressLine({ percent: 41, rowsPerSecond: 12_345, etaSeconds: null, status: 'in_progress' }), '41% · 12.3k rows/s');
-    assert.equal(progressLine({ percent: 62.5, rowsPerSecond: 0, etaSeconds: null, status: 'stopped' }), '62.5% · stopped');
   });
 });

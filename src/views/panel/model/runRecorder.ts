@@ -85,11 +85,12 @@ export class RunRecorder {
 
   applyRead(read: StatusRead, now: number): void {
     this.problem = null;
-    this.noteTunables(read.run.parallelThreads, read.run.batchSize, now);
     this.run = read.run;
     this.tables = read.tables;
     this.applyChunkMap(read.chunkMap);
     this.throughput = { bucketSeconds: read.timeline.bucketSeconds, buckets: read.timeline.buckets };
+    // The status tables record every tune, from any host: they replace the marks pushed since the last read.
+    this.tunings = [...read.timeline.tunings];
     this.memoryLimitMb = read.timeline.maxWorkerMemoryMb;
     this.raiseLoaded(read.run.rowsLoaded, read.timeline.buckets.reduce((n, b) => n + b.bytes, 0));
     if (!this.isPushed(now)) {
@@ -213,14 +214,6 @@ export class RunRecorder {
   private addMemory(sample: MemorySample): void {
     this.memory.push(sample);
     if (this.memory.length > MEMORY_HISTORY) this.memory.splice(0, this.memory.length - MEMORY_HISTORY);
-  }
-
-  /** A read that finds other tunables than the last one did: someone tuned the run (the CLI, another window). */
-  private noteTunables(threads: number, batchSize: number, now: number): void {
-    const known = this.run;
-    if (known && (known.parallelThreads !== threads || known.batchSize !== batchSize)) {
-      this.tunings.push({ t: now, threads, batchSize });
-    }
   }
 
   private applyChunkMap(map: ChunkMap): void {

@@ -12,6 +12,7 @@ import { toViewModel } from '../model/viewModel';
 import { MemoryChart, ThroughputChart } from './charts';
 import { ChunkMapView, describe, type ChunkInfo } from './chunkMapView';
 import { renderFailed, renderTables } from './sections';
+import { renderVerification } from './verificationView';
 
 interface VsCodeApi {
   postMessage(message: PanelToHost): void;
@@ -181,6 +182,11 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
       pending.get(message.id)?.(message.ok, message.message);
       pending.delete(message.id);
       break;
+    case 'verification/update':
+      state = { ...state, verification: message.verification };
+      vscode.setState(state);
+      renderVerification($('verification'), message.verification);
+      break;
   }
 });
 
@@ -197,4 +203,5 @@ new MutationObserver(() => {
 }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 
 if (state.snapshot) draw(state.snapshot);
+if (state.verification !== undefined) renderVerification($('verification'), state.verification);
 post({ type: 'panel/ready', layoutKey: map.layoutKey });
