@@ -29,7 +29,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startLocalPostgres(options: { password: string; flags?: string[] }): Promise<LocalPostgres> {
+export interface LocalPostgresOptions {
+  password: string;
+  /** Server settings, as `-c name=value` pairs. */
+  flags?: string[];
+  /** Receives the server's log output (in the chunks it is written in); dropped by default. */
+  onLog?: (text: string) => void;
+}
+
+export async function startLocalPostgres(options: LocalPostgresOptions): Promise<LocalPostgres> {
   const dir = await mkdtemp(join(tmpdir(), 'thaw-pg-'));
   // initdb runs as the "postgres" user, who must be able to enter the folder.
   await chmod(dir, 0o755);
@@ -44,7 +52,7 @@ export async function startLocalPostgres(options: { password: string; flags?: st
     persistent: true,
     createPostgresUser: true,
     postgresFlags: options.flags ?? [],
-    onLog: () => {},
+    onLog: options.onLog ?? (() => {}),
     onError: () => {},
   });
   await server.initialise();

@@ -7,6 +7,8 @@ import { EmulatorDatabase } from './db/database';
 import { seedDemoTable } from './demoData';
 import { FaultInjector, type FaultCounters, type FaultSettings } from './faults';
 import { createEmulatorServer } from './server/http';
+import { Privileges, type RevokedSelect } from './server/privileges';
+import { ReceivedQueries, type ReceivedQuery } from './server/receivedQueries';
 import { QueryRegistry } from './server/queryRegistry';
 import { SessionStore } from './server/sessions';
 import { StageStore } from './stage/stageStore';
@@ -14,6 +16,8 @@ import { UnloadCache } from './stage/unloadCache';
 
 export type { FaultCounters, FaultSettings, FailureKind, QueryFailureRule } from './faults';
 export { seedDemoTable, DEMO_TABLE } from './demoData';
+export type { RevokedSelect } from './server/privileges';
+export type { ReceivedQuery } from './server/receivedQueries';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -38,6 +42,8 @@ export interface EmulatorOptions {
   reuseUnloads?: boolean;
   /** Finished results unused for this long are dropped with their chunk files (default 1 h). */
   resultTtlMs?: number;
+  /** Keep every statement received, with its binds, for `receivedQueries()` (tests). */
+  recordQueries?: boolean;
 }
 
 export interface Emulator {
@@ -47,6 +53,10 @@ export interface Emulator {
   faults(): { settings: FaultSettings; counters: FaultCounters };
   /** Moves the emulator's clock (CURRENT_TIMESTAMP, Time Travel, retention) forward by `seconds`. */
   advanceClock(seconds: number): void;
+  /** Withholds SELECT on tables from roles (replacing earlier settings): Snowflake's 003001. */
+  revokeSelect(revoked: readonly RevokedSelect[]): void;
+  /** The statements received so far (empty unless started with recordQueries). */
+  receivedQueries(): ReceivedQuery[];
   /** DuckDB SQL run directly (test setup), rows as plain JS values. */
   sql(text: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -63,6 +73,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw err;
   }
   const faults = new FaultInjector(options.faults);
+  const privileges = new Privileges();
+  const received = new ReceivedQueries(options.recordQueries ?? false);
   let url = '';
   const stages = new StageStore(join(spoolDir, 'stages'));
   const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 }, {
@@ -72,7 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.reuseUnloads ? { unloadCache: new UnloadCache(join(spoolDir, 'unload-cache')) } : {}),
   });
   const clock = { advance: (seconds: number) => db.advanceClock(seconds), offsetSeconds: () => db.clock.offsetSeconds() };
-  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, stages, clock, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
+  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, stages, clock, privileges, received, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -90,6 +102,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults: (partial) => faults.set(partial),
     faults: () => faults.snapshot(),
     advanceClock: clock.advance,
+    revokeSelect: (revoked) => privileges.set(revoked),
+    receivedQueries: () => received.list(),
     sql: (text) => db.sql(text),
     close: () =>
       (closing ??= (async () => {

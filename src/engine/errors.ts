@@ -93,6 +93,14 @@ export class SourceError extends DatabaseFault {}
 /** An error raised by PostgreSQL while loading or recording state. */
 export class TargetError extends DatabaseFault {}
 
+/**
+ * A database refused an operation for want of a privilege: the role must be granted it. Never
+ * retried; before a run is written it stops the command with exit 2 (the message names the grant).
+ */
+export class PrivilegeError extends ThawError {
+  readonly retryable = false;
+}
+
 /** A value PostgreSQL cannot hold, or a count that does not match the plan. Never retried. */
 export class DataError extends ThawError {
   readonly retryable = false;

@@ -46,7 +46,7 @@ export function targetConnectionOf(config: ResolvedConfig): TargetConnection {
   const t = config.target;
   return t.kind === 'connection_string'
     ? { connection_string: t.connection_string.reveal() }
-    : { host: t.host, port: t.port, database: t.database, user: t.user, password: t.password?.reveal(), ssl: t.ssl };
+    : { host: t.host, port: t.port, database: t.database, user: t.user, password: t.password?.reveal(), ssl: t.ssl, ssl_root_cert: t.ssl_root_cert };
 }
 
 export async function openSession(configPath: string, options: OpenSessionOptions = {}): Promise<Session> {

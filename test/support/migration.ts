@@ -40,10 +40,24 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export async function createFixture(options: { demoRows?: number } = {}): Promise<Fixture> {
+export interface FixtureOptions {
+  demoRows?: number;
+  /** The emulator keeps every statement it receives (Emulator.receivedQueries). */
+  recordQueries?: boolean;
+  /** A database of a server the test started itself (default: a fresh one on the shared server). */
+  db?: TestDatabase;
+}
+
+export async function createFixture(options: FixtureOptions = {}): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'thaw-test-'));
-  const emulator = await startEmulator({ port: 0, demoRows: options.demoRows, duckdbPath: join(dir, 'source.duckdb'), spoolDir: join(dir, 'spool') });
-  const db = await createTestDatabase();
+  const emulator = await startEmulator({
+    port: 0,
+    demoRows: options.demoRows,
+    duckdbPath: join(dir, 'source.duckdb'),
+    spoolDir: join(dir, 'spool'),
+    recordQueries: options.recordQueries,
+  });
+  const db = options.db ?? (await createTestDatabase());
   const env = { THAW_TEST_SF_PASSWORD: 'secret-sf', THAW_TEST_PG_PASSWORD: db.password };
   const pool = new pg.Pool({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, max: 3 });
   return {

@@ -5,11 +5,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FaultInjector, FaultSettings } from '../faults';
-import { transientInternalError, type SnowflakeSqlError } from '../db/sqlErrors';
+import { SnowflakeSqlError, transientInternalError } from '../db/sqlErrors';
 import type { BindValue } from '../db/statementRunner';
 import { isStageFilePath, serveStageFile } from '../stage/stageHttp';
 import type { StageStore } from '../stage/stageStore';
 import type { QueryRecord, QueryRegistry } from './queryRegistry';
+import type { Privileges } from './privileges';
+import type { ReceivedQueries } from './receivedQueries';
 import { MASTER_VALIDITY_SECONDS, parameterList, SESSION_VALIDITY_SECONDS, type SessionStore } from './sessions';
 
 const gunzipAsync = promisify(gunzip);
@@ -18,6 +20,8 @@ export interface HttpContext {
   sessions: SessionStore;
   queries: QueryRegistry;
   faults: FaultInjector;
+  privileges: Privileges;
+  received: ReceivedQueries;
   stages: StageStore;
   /** The emulator's clock (db/clock.ts), which POST /__thaw/clock {"advanceSeconds": n} moves. */
   clock: { advance(seconds: number): void; offsetSeconds(): number };
@@ -80,7 +84,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     const body = await readJson(req);
     const data = (body.data ?? {}) as Json;
     const user = String(data.LOGIN_NAME ?? 'user');
-    const { session, token } = ctx.sessions.login(user, objectOrEmpty(data.SESSION_PARAMETERS));
+    const { session, token } = ctx.sessions.login(user, url.searchParams.get('roleName'), objectOrEmpty(data.SESSION_PARAMETERS));
     return sendJson(res, 200, {
       success: true,
       code: null,
@@ -133,6 +137,13 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     const body = await readJson(req);
     const sqlText = String(body.sqlText ?? '');
     const binds = bindRows(body.bindings);
+    ctx.received.add(sqlText, binds[0] ?? []);
+    try {
+      ctx.privileges.check(session.role, sqlText);
+    } catch (err) {
+      if (err instanceof SnowflakeSqlError) return sendJson(res, 200, errorBody(err, 'denied-' + Date.now()));
+      throw err;
+    }
     const failure = ctx.faults.queryFailure(sqlText, binds[0] ?? []);
     if (failure === 'http') return sendText(res, 503, 'Service Unavailable (injected by the Thaw emulator)');
     if (failure === 'sql') return sendJson(res, 200, errorBody(transientInternalError('injected by the Thaw emulator'), 'injected-' + Date.now()));

@@ -5,6 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 export interface Session {
   id: string;
   user: string;
+  /** The role named at login; null when the client named none (the user's default role). */
+  role: string | null;
   masterToken: string;
   /** Parameters the client set at login (e.g. JS_TREAT_INTEGER_AS_BIGINT), echoed back with results. */
   parameters: Record<string, unknown>;
@@ -43,8 +45,8 @@ export class SessionStore {
   private readonly byToken = new Map<string, Session>();
   private readonly byMaster = new Map<string, Session>();
 
-  login(user: string, parameters: Record<string, unknown>): { session: Session; token: string } {
-    const session: Session = { id: randomUUID(), user, masterToken: token(), parameters };
+  login(user: string, role: string | null, parameters: Record<string, unknown>): { session: Session; token: string } {
+    const session: Session = { id: randomUUID(), user, role, masterToken: token(), parameters };
     const sessionToken = token();
     this.byToken.set(sessionToken, session);
     this.byMaster.set(session.masterToken, session);
@@ -59,7 +61,7 @@ export class SessionStore {
     const value = /Token="([^"]*)"/.exec(header ?? '')?.[1] ?? '';
     let session = this.byToken.get(value) ?? this.byMaster.get(value);
     if (!session) {
-      session = { id: randomUUID(), user: 'unknown', masterToken: token(), parameters: {} };
+      session = { id: randomUUID(), user: 'unknown', role: null, masterToken: token(), parameters: {} };
       this.byToken.set(value, session);
     }
     return session;

@@ -172,7 +172,8 @@ export async function askWorker<R extends RequestDescriptor>(type: R, params: Pa
 export function reportFailure(err: unknown, out: OutputOptions): number {
   const code = err instanceof EngineRequestError ? err.wire.exitCode : EXIT_UNFINISHED;
   const message = err instanceof Error ? err.message : String(err);
-  if (out.json) printJson('error', { message, exitCode: code, ...(err instanceof EngineRequestError ? { name: err.wire.name, context: err.wire.context } : {}) });
+  const wire = err instanceof EngineRequestError ? { name: err.wire.name, context: err.wire.context, ...(err.wire.issues ? { issues: err.wire.issues } : {}) } : {};
+  if (out.json) printJson('error', { message, exitCode: code, ...wire });
   else process.stderr.write(`thaw: ${message}\n`);
   return code === 2 ? EXIT_NOT_STARTED : EXIT_UNFINISHED;
 }

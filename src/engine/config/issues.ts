@@ -31,6 +31,7 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
+      if (typeof issue.input === 'number' && !Number.isFinite(issue.input)) return 'must be a finite number (JSON reads a number this large as infinity)';
       if (issue.expected === 'int' && typeof issue.input === 'number') return 'must be a whole number';
       return `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describeValue(issue.input)}`;
     case 'too_small':

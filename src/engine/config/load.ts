@@ -54,7 +54,8 @@ export function parseConfig(json: string | unknown, options: ParseConfigOptions 
     baseDir: options.file ? dirname(resolvePath(options.file)) : process.cwd(),
     sourceSecrets: options.sourceSecrets,
   });
-  if (!resolved.ok) throw new ConfigError(file, resolved.issues);
+  // Resolution problems are about keys of the source or target (`target.password`): plain dotted paths.
+  if (!resolved.ok) throw new ConfigError(file, resolved.issues.map((i) => (checked.locate ? { ...i, ...checked.locate(i.path.split('.'), false) } : i)));
   const identity = configIdentity(resolved.config);
   return { file, config: resolved.config, hash: configHash(resolved.config), identity };
 }
@@ -68,11 +69,12 @@ export function checkConfig(json: string | unknown): ConfigIssue[] {
   return checked.ok ? [] : checked.issues;
 }
 
-type Validated = { ok: true; config: ThawConfig } | { ok: false; issues: ConfigIssue[] };
+type Locate = (path: (string | number)[], key: boolean) => { line: number; column: number };
+type Validated = { ok: true; config: ThawConfig; locate: Locate | undefined } | { ok: false; issues: ConfigIssue[] };
 
 function validate(json: string | unknown): Validated {
   let value = json;
-  let locate: ((path: (string | number)[], key: boolean) => { line: number; column: number }) | undefined;
+  let locate: Locate | undefined;
   if (typeof json === 'string') {
     const parsed = parseJsonText(json);
     if (!parsed.ok) return parsed;
@@ -80,7 +82,7 @@ function validate(json: string | unknown): Validated {
     locate = (path, key) => positionOfPath(json, parsed.tree, path, key);
   }
   const result = configSchema.safeParse(value, { error: configErrorMap });
-  if (result.success) return { ok: true, config: result.data };
+  if (result.success) return { ok: true, config: result.data, locate };
   const issues = toConfigIssues(configSchema, result.error.issues, locate);
   // In file order, as an editor would list them (sort is stable: same place keeps zod's order).
   issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -30,7 +30,17 @@ export interface ResolvedSource {
  */
 export type ResolvedTarget =
   | { kind: 'connection_string'; connection_string: Secret; host: string; port: number; database: string }
-  | { kind: 'parameters'; host: string; port: number; database: string; user: string; password: Secret | undefined; ssl: SslMode };
+  | {
+      kind: 'parameters';
+      host: string;
+      port: number;
+      database: string;
+      user: string;
+      password: Secret | undefined;
+      ssl: SslMode;
+      /** Absolute path of the CA file `verify-full` trusts; undefined: the system's CAs. */
+      ssl_root_cert: string | undefined;
+    };
 
 export interface ResolvedTable {
   /** `target_schema.target_table`: how messages and status rows name the table. */
@@ -104,7 +114,7 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
   const sourceSecret = (reference: string, path: string) => secret(reference, path, options.sourceSecrets ?? true);
 
   const source = resolveSource(config, sourceSecret, options.baseDir);
-  const target = resolveTarget(config, secret, issues);
+  const target = resolveTarget(config, secret, issues, options);
   const tables = config.tables.map((t): ResolvedTable => {
     const target_table = t.target_table ?? t.source_table.toLowerCase();
     return {
@@ -179,7 +189,7 @@ function resolveSource(config: ThawConfig, secret: (reference: string, path: str
 
 const DEFAULT_PORT = 5432;
 
-function resolveTarget(config: ThawConfig, secret: (reference: string, path: string) => Secret, issues: ConfigIssue[]): ResolvedTarget {
+function resolveTarget(config: ThawConfig, secret: (reference: string, path: string) => Secret, issues: ConfigIssue[], options: ResolveOptions): ResolvedTarget {
   const t = config.target;
   if (t.connection_string !== undefined) {
     const connection_string = secret(t.connection_string, 'target.connection_string');
@@ -199,7 +209,19 @@ function resolveTarget(config: ThawConfig, secret: (reference: string, path: str
     user: t.user ?? '',
     password: t.password === undefined ? undefined : secret(t.password, 'target.password'),
     ssl: t.ssl ?? 'prefer',
+    ssl_root_cert: t.ssl_root_cert === undefined ? undefined : resolveFilePath(t.ssl_root_cert, 'target.ssl_root_cert', options, issues),
   };
+}
+
+/** A path, or `${env:NAME}` naming a variable that holds one; relative to the config's directory. */
+function resolveFilePath(value: string, path: string, options: ResolveOptions, issues: ConfigIssue[]): string {
+  const variable = referencedVariable(value);
+  const text = variable === undefined ? value : options.env[variable];
+  if (text === undefined || text === '') {
+    issues.push({ path, message: `environment variable ${variable} is not set (or is empty)` });
+    return '';
+  }
+  return resolvePath(options.baseDir, text);
 }
 
 /** Host, port and database named by a libpq-style URL, as node-postgres reads them. */

@@ -3,6 +3,7 @@
 // misspelt key is an error rather than a silently ignored setting.
 
 import { z } from 'zod';
+import { pgNameProblem } from '../types/pgName';
 import { PG_TYPE_NAME, PG_TYPE_NAME_HELP } from '../types/pgTypeName';
 import { ENV_REFERENCE } from './secret';
 
@@ -26,6 +27,12 @@ const pgIdentifier = z
   .string()
   .max(63, 'must be at most 63 characters (PostgreSQL truncates longer names)')
   .regex(PG_IDENTIFIER, 'must be a PostgreSQL identifier: lower-case letters, digits and _, not starting with a digit');
+
+/** A schema or table name Thaw creates in PostgreSQL: any text (it is always quoted) that PostgreSQL keeps whole. */
+const pgName = () => text().superRefine((name, ctx) => {
+  const problem = pgNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const;
 export const NUL_POLICIES = ['error', 'strip'] as const;
@@ -85,7 +92,7 @@ export const sourceSchema = z
     oneOf: [{ required: ['password'] }, { required: ['token'] }, { required: ['private_key_path'] }],
   });
 
-const TARGET_PARAMETERS = ['host', 'port', 'database', 'user', 'password', 'ssl'] as const;
+const TARGET_PARAMETERS = ['host', 'port', 'database', 'user', 'password', 'ssl', 'ssl_root_cert'] as const;
 
 export const targetSchema = z
   .strictObject({
@@ -102,7 +109,18 @@ export const targetSchema = z
     ssl: z
       .enum(SSL_MODES)
       .optional()
-      .meta({ title: 'TLS mode', description: '`disable`, `prefer` (TLS when the server offers it), `require` (TLS, certificate not checked) or `verify-full`.', default: 'prefer' }),
+      .meta({
+        title: 'TLS mode',
+        description: '`disable`, `prefer` (TLS when the server offers it), `require` (TLS, certificate not checked) or `verify-full` (the certificate must be signed by a trusted CA and name the host).',
+        default: 'prefer',
+      }),
+    ssl_root_cert: text()
+      .optional()
+      .meta({
+        title: 'TLS root certificate',
+        description:
+          'PEM file of the CA(s) that `verify-full` trusts, instead of the system’s: a path (relative to this config file) or `${env:NAME}`, a variable holding the path.',
+      }),
   })
   .superRefine((target, ctx) => {
     if (target.connection_string !== undefined) {
@@ -115,6 +133,9 @@ export const targetSchema = z
     }
     for (const key of ['host', 'database', 'user'] as const) {
       if (target[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required (or give connection_string instead)' });
+    }
+    if (target.ssl_root_cert !== undefined && target.ssl !== 'verify-full') {
+      ctx.addIssue({ code: 'custom', path: ['ssl_root_cert'], message: 'only means something with "ssl": "verify-full"' });
     }
   })
   .meta({
@@ -161,8 +182,8 @@ export const tableSchema = z
   .strictObject({
     source_table: text().meta({ title: 'Source table', description: 'Snowflake table name, as Snowflake stores it (upper case when created unquoted).' }),
     source_schema: text().optional().meta({ title: 'Source schema', description: 'Snowflake schema of this table; defaults to source.schema.' }),
-    target_schema: text().meta({ title: 'Target schema', description: 'PostgreSQL schema to load into.' }),
-    target_table: text().optional().meta({ title: 'Target table', description: 'PostgreSQL table name; defaults to source_table in lower case.' }),
+    target_schema: pgName().meta({ title: 'Target schema', description: 'PostgreSQL schema to load into.' }),
+    target_table: pgName().optional().meta({ title: 'Target table', description: 'PostgreSQL table name; defaults to source_table in lower case.' }),
     partition_column: text()
       .nullable()
       .optional()
@@ -318,6 +339,10 @@ export const configSchema = z
     const targets = new Map<string, number>();
     config.tables.forEach((table, i) => {
       const target = `${table.target_schema}.${table.target_table ?? table.source_table.toLowerCase()}`;
+      const defaultName = table.target_table === undefined ? pgNameProblem(table.source_table.toLowerCase()) : undefined;
+      if (defaultName) {
+        ctx.addIssue({ code: 'custom', path: ['tables', i, 'source_table'], message: `as the target table name (lower-cased) ${defaultName.replace(/^is/, 'it is')}: give a target_table` });
+      }
       const first = targets.get(target);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['tables', i, 'target_table'], message: `loads into ${target} like tables[${first}]: each table needs its own target` });

@@ -6,7 +6,7 @@ import { withClient, type Session } from '../session';
 import { abandonRun, findOpenRun, statusSchemaExists } from '../state';
 import { describeTable } from '../source';
 import { releaseRunClones } from '../run/snapshotClones';
-import { tableExists } from '../target';
+import { checkTargetPrivileges, tableExists } from '../target';
 import { storePlan } from '../run/startRun';
 import { planRun, type PlannedTable } from './planRun';
 
@@ -40,6 +40,7 @@ export async function planAndReport(session: Session): Promise<PlanReport> {
   if (open && open.status !== 'pending') {
     throw new RefusedError(`run ${open.runId} of this config is ${open.status}: resume it or abandon it before planning a new one`, { runId: open.runId });
   }
+  await checkTargetPrivileges(pool, session.config);
   const plan = await planRun(session);
   // The newest plan replaces an older one nobody started, and its snapshot clones.
   const warnings: string[] = [];

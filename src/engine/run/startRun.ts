@@ -26,7 +26,7 @@ import {
   type RunRecord,
   type TableRecord,
 } from '../state';
-import { addPrimaryKeyAndAnalyze, checkTargetColumns, createTargetTable, isTableEmpty, tableExists, truncateTable } from '../target';
+import { addPrimaryKeyAndAnalyze, checkTargetColumns, checkTargetPrivileges, createTargetTable, isTableEmpty, tableExists, truncateTable } from '../target';
 import { applyDrift, checkSchemaDrift, type Drift } from '../schemaDrift/checkDrift';
 import { runWatermarks, type TableWatermark } from '../incremental/watermark';
 import { requireUniqueKey } from '../incremental/uniqueKey';
@@ -141,6 +141,7 @@ export async function prepareNewRun(session: Session, options: { append: boolean
       { runId: open.runId },
     );
   }
+  await checkTargetPrivileges(pool, session.config);
   // A run that `thaw plan` stored and nobody started yet is started as planned.
   const targets = await checkTargets(session, options.append, hasStatus, open?.runId ?? '');
   const drifts = new Map<string, Drift>();

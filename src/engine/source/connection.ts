@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Connection, ConnectionOptions, SnowflakeError } from 'snowflake-sdk';
 import type { ResolvedSource } from '../config/resolve';
-import { ConnectionError, SourceError, type ErrorContext } from '../errors';
+import { ConnectionError, PrivilegeError, SourceError, ThawError, type ErrorContext } from '../errors';
 import { classifySourceError } from './sourceErrors';
 
 export interface SnowflakeSourceOptions {
@@ -32,15 +32,18 @@ export interface SnowflakeSource {
   /**
    * Streams a statement's rows, each an array of its values (no object per row); the driver
    * fetches only as fast as they are read. `typed` turns what the stream emits as an error into a
-   * typed SourceError without secrets.
+   * typed error (a SourceError, or a PrivilegeError for a missing grant) without secrets.
    */
   stream(sql: string, binds?: readonly string[], context?: ErrorContext): RowStream;
   close(): Promise<void>;
 }
 
+/** Snowflake's "SQL access control error: Insufficient privileges to operate on …". */
+const INSUFFICIENT_PRIVILEGES = '003001';
+
 export interface RowStream {
   rows: Readable;
-  typed: (err: unknown) => SourceError;
+  typed: (err: unknown) => ThawError;
 }
 
 type SnowflakeModule = typeof import('snowflake-sdk');
@@ -55,10 +58,19 @@ function loadDriver(): Promise<SnowflakeModule> {
   return driver;
 }
 
+const DRIVER_LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'OFF'] as const;
+type DriverLogLevel = (typeof DRIVER_LOG_LEVELS)[number];
+
+/** ERROR, or what THAW_SNOWFLAKE_LOG_LEVEL asks for while a driver problem is being diagnosed. */
+function driverLogLevel(): DriverLogLevel {
+  const wanted = process.env.THAW_SNOWFLAKE_LOG_LEVEL?.toUpperCase();
+  return DRIVER_LOG_LEVELS.find((level) => level === wanted) ?? 'ERROR';
+}
+
 function configureLogging(snowflake: SnowflakeModule, logDir: string): void {
   if (configuredLogDir === logDir) return;
   mkdirSync(logDir, { recursive: true });
-  snowflake.configure({ logLevel: 'ERROR', logFilePath: join(logDir, 'snowflake.log'), additionalLogToConsole: false });
+  snowflake.configure({ logLevel: driverLogLevel(), logFilePath: join(logDir, 'snowflake.log'), additionalLogToConsole: false });
   configuredLogDir = logDir;
 }
 
@@ -147,12 +159,23 @@ class DriverConnection implements SnowflakeSource {
     private readonly config: ResolvedSource,
   ) {}
 
-  private wrap(err: unknown, context: ErrorContext): SourceError {
-    if (err instanceof SourceError) return err;
+  private wrap(err: unknown, context: ErrorContext): ThawError {
+    if (err instanceof ThawError) return err;
     const e = err as Partial<SnowflakeError>;
     const { retryable, code } = classifySourceError(e);
     const message = redact(e?.message ?? String(err), this.config);
+    if (code === INSUFFICIENT_PRIVILEGES) return this.privilegeError(message, { ...context, code }, err);
     return new SourceError(`Snowflake: ${message}`, retryable, { ...context, ...(code ? { code } : {}) }, { cause: safeCause(err, this.config) });
+  }
+
+  /** Snowflake's 003001, with the grant that would lift it. */
+  private privilegeError(message: string, context: ErrorContext, err: unknown): PrivilegeError {
+    const role = this.config.role ?? `the default role of user ${this.config.username}`;
+    const grant = context.table
+      ? `: grant it SELECT, e.g. GRANT SELECT ON TABLE ${context.table} TO ROLE ${this.config.role ?? '<role>'} (see "Least privilege" in the README)`
+      : '';
+    const detail = message.replace(/\s+/g, ' ').trim();
+    return new PrivilegeError(`Snowflake refused ${role} (${detail})${grant}`, context, { cause: safeCause(err, this.config) });
   }
 
   execute<Row>(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): Promise<Row[]> {

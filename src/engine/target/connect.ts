@@ -6,6 +6,7 @@
 // - statement_timeout 0: a chunk's COPY or an ADD PRIMARY KEY on a big table may run for minutes;
 //   a role-level timeout must not cut it.
 // - application_name 'thaw', so DBAs can tell Thaw's sessions apart in pg_stat_activity.
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { ConnectionError } from '../errors';
 
@@ -26,6 +27,8 @@ export interface TargetConnection {
   user?: string;
   password?: string;
   ssl?: 'disable' | 'prefer' | 'require' | 'verify-full';
+  /** PEM file of the CAs `verify-full` trusts (instead of Node's bundled ones). */
+  ssl_root_cert?: string;
 }
 
 /** Applies BULK_LOAD_SETTINGS to one session. */
@@ -39,12 +42,13 @@ export async function applyBulkLoadSettings(client: pg.ClientBase): Promise<void
 
 type SslChoice = pg.ClientConfig['ssl'];
 
-function sslFor(mode: TargetConnection['ssl']): SslChoice {
-  switch (mode) {
+function sslFor(target: TargetConnection): SslChoice {
+  switch (target.ssl) {
     case 'disable':
       return false;
     case 'verify-full':
-      return { rejectUnauthorized: true };
+      // Node checks the chain against `ca` and the certificate's names against the host (pg passes it).
+      return { rejectUnauthorized: true, ...(target.ssl_root_cert ? { ca: readRootCert(target.ssl_root_cert) } : {}) };
     default:
       // require and prefer: encrypted, certificate not checked (libpq's meaning of these modes).
       return { rejectUnauthorized: false };
@@ -61,7 +65,7 @@ export function targetPoolConfig(target: TargetConnection, options: { max?: numb
         database: target.database,
         user: target.user,
         password: target.password,
-        ssl: options.ssl ?? sslFor(target.ssl),
+        ssl: options.ssl ?? sslFor(target),
       };
   return { ...base, application_name: APPLICATION_NAME, max: options.max ?? 10, onConnect: applyBulkLoadSettings };
 }
@@ -78,7 +82,36 @@ function describeTarget(target: TargetConnection): string {
   return `${target.host}:${target.port ?? 5432}/${target.database}`;
 }
 
+function readRootCert(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConnectionError('target', `ssl_root_cert ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { path: 'target.ssl_root_cert' });
+  }
+}
+
 const NO_SSL = /does not support SSL/i;
+
+/** Node's TLS verdicts, said in terms of what to fix. */
+function describeTlsFailure(err: unknown, target: TargetConnection): string | undefined {
+  const code = (err as { code?: string }).code;
+  const trusted = target.ssl_root_cert ? `the CA in ssl_root_cert (${target.ssl_root_cert})` : 'the system’s CAs (set ssl_root_cert to your CA file)';
+  switch (code) {
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `TLS verify-full: the server's certificate does not name the host ${target.host ?? 'connected to'} (${(err as Error).message}); connect by a name the certificate holds`;
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'CERT_SIGNATURE_FAILURE':
+      return `TLS verify-full: the server's certificate is not signed by ${trusted} (${code})`;
+    case 'CERT_HAS_EXPIRED':
+      return `TLS verify-full: the server's certificate has expired (${code})`;
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Opens a pool and proves it works with one round trip, so an unreachable or misconfigured
@@ -108,7 +141,8 @@ export async function openTargetPool(target: TargetConnection, options: { max?: 
       throw err;
     }
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ConnectionError) throw err;
+    const message = describeTlsFailure(err, target) ?? (err instanceof Error ? err.message : String(err));
     const code = (err as { code?: string }).code;
     throw new ConnectionError('target', `${describeTarget(target)}: ${message}`, code ? { code } : {}, { cause: err });
   }

@@ -4,3 +4,4 @@ export * from './copyBatcher';
 export * from './loadChunk';
 export * from './typeNames';
 export * from './upsertChunk';
+export * from './privileges';

@@ -2,6 +2,7 @@
 // through `column_types`. Pure: the integer ranges it needs are measured by the source first.
 import { DefinitionError } from '../errors';
 import type { ColumnMapping, SourceColumn } from './model';
+import { pgNameProblem } from './pgName';
 import { isPgTypeName, normalizePgTypeName, PG_TYPE_NAME_HELP } from './pgTypeName';
 import { didYouMean } from '../suggest';
 
@@ -120,6 +121,10 @@ export function mapColumns(columns: readonly SourceColumn[], options: MappingOpt
       throw new DefinitionError(`columns "${clash}" and "${source.name}" would both become "${targetName}" in PostgreSQL`, { column: source.name });
     }
     byTargetName.set(targetName, source.name);
+    const nameProblem = pgNameProblem(targetName);
+    if (nameProblem) {
+      throw new DefinitionError(`column "${source.name}" becomes the PostgreSQL column "${targetName}", which ${nameProblem}`, { column: source.name });
+    }
 
     const chosen = defaultType(source, options.integerRanges?.get(source.name));
     const override = overrides[source.name];
