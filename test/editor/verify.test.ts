@@ -81,7 +81,12 @@ describe('editor: Migration: Verify', function () {
     await editor.step('open the run’s context menu', 'a context menu on the run row', () => item.click({ button: 'right' }));
     const verifyAction = editor.page.locator('.monaco-menu .action-label', { hasText: /^Verify$/ });
     await waitVisible(editor, 'the Verify action in the run’s context menu', verifyAction);
-    await editor.step('choose Verify', 'the Verify menu item', () => verifyAction.first().click());
+    // Chosen by hover + Enter: a click can land while the menu still ignores the right-click's own
+    // mouse-up (a slow machine makes that window long), leaving the menu open and nothing run.
+    await editor.step('choose Verify', 'the Verify menu item', async () => {
+      await verifyAction.first().hover();
+      await editor.page.keyboard.press('Enter');
+    });
 
     // Verify brings the run's panel to the front with the new result.
     panel = await editor.waitForWebview(/differ from the source/, 180_000);

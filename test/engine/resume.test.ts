@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { assertTablesEqual } from '../support/compare';
 import { DEMO_COLUMNS, DEMO_TABLE_SPEC } from '../support/demoColumns';
+import { assertDemoChunksLoadedOnce } from '../support/exactlyOnce';
 import { createFixture, type Fixture } from '../support/migration';
 
 const SOURCE = { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' };
@@ -26,22 +27,6 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 async function runningWorkerPids(fx: Fixture, runId: string): Promise<number[]> {
   const rows = await fx.query<{ pid: number }>(`SELECT pid FROM migration_status.migration_workers WHERE run_id = $1 AND status = 'running'`, [runId]);
   return rows.map((r) => Number(r.pid));
-}
-
-async function assertEachChunkOnce(fx: Fixture, runId: string): Promise<void> {
-  const [c] = await fx.query<{ chunks: string; completed: string; expected: string; loaded: string }>(
-    `SELECT count(*) AS chunks, count(*) FILTER (WHERE status = 'completed') AS completed,
-            sum(rows_expected) AS expected, sum(rows_loaded) AS loaded
-     FROM migration_status.migration_chunk_status WHERE run_id = $1`,
-    [runId],
-  );
-  assert.equal(c!.completed, c!.chunks, 'every chunk completed');
-  assert.equal(c!.loaded, c!.expected, 'each chunk loaded exactly its planned rows');
-  const [t] = await fx.query<{ rows: string; keys: string }>(
-    `SELECT count(*) AS rows, count(DISTINCT visit_id) + count(*) FILTER (WHERE visit_id IS NULL) AS keys FROM analytics.factvisitcallperformance_cr`,
-  );
-  assert.equal(t!.rows, String(ROWS));
-  assert.equal(t!.keys, t!.rows, 'no row twice');
 }
 
 describe('resume and shared runs', function () {
@@ -72,7 +57,7 @@ describe('resume and shared runs', function () {
     const resumed = await fx.cli(['resume', '--config', config, '--json']);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(resumed.events[0]?.runId, runId, 'resume picks the unfinished run of this config');
-    await assertEachChunkOnce(fx, runId);
+    await assertDemoChunksLoadedOnce(fx, runId, ROWS);
     await assertTablesEqual(fx, SOURCE, TARGET, DEMO_COLUMNS);
     const [truncations] = await fx.query<{ truncated_at: Date | null }>(`SELECT truncated_at FROM migration_status.migration_table_status WHERE run_id = $1`, [runId]);
     assert.equal(truncations!.truncated_at, null, 'a fresh target is never truncated, and resume never truncates');
@@ -101,7 +86,7 @@ describe('resume and shared runs', function () {
     fx.setFaults({ delayMs: 0 });
     const resumed = await fx.cli(['resume', '--config', config]);
     assert.equal(resumed.code, 0, resumed.stderr);
-    await assertEachChunkOnce(fx, runId);
+    await assertDemoChunksLoadedOnce(fx, runId, ROWS);
     assert.deepEqual(await tableStatus(), ['completed']);
   });
 
@@ -125,7 +110,7 @@ describe('resume and shared runs', function () {
     assert.equal(a.code, 1, 'the process whose worker died did not finish its run');
     assert.equal(b.code, 0, b.stderr);
 
-    await assertEachChunkOnce(fx, runId);
+    await assertDemoChunksLoadedOnce(fx, runId, ROWS);
     await assertTablesEqual(fx, SOURCE, TARGET, DEMO_COLUMNS);
     const byWorker = await fx.query<{ worker_id: string; n: string }>(
       `SELECT worker_id, count(*) AS n FROM migration_status.migration_chunk_status WHERE run_id = $1 GROUP BY worker_id`,

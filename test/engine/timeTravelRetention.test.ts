@@ -130,6 +130,18 @@ describe('runs that outlive Time Travel', function () {
     assert.deepEqual(attempted, []);
   });
 
+  it('without a clone, refuses a worker joining a run whose snapshot has passed the retention; nothing is attempted', async () => {
+    const config = await fx.writeConfig([TABLE], { snapshot: 'time_travel' });
+    const started = await fx.cli(['start', '--config', config, '--detach']);
+    assert.equal(started.code, 0, started.stderr);
+    fx.emulator.advanceClock(TWO_DAYS);
+    const joined = await fx.cli(['worker', '--config', config]);
+    assert.equal(joined.code, 2, joined.stderr);
+    assert.match(joined.stderr, /Snowflake can no longer read that snapshot, so every chunk would fail/);
+    const attempted = (await chunkAttempts(fx)).filter((c) => c.attempts > 0 || c.status !== 'pending');
+    assert.deepEqual(attempted, []);
+  });
+
   it('abandoning a planned run drops its clone', async () => {
     const config = await fx.writeConfig([TABLE], { snapshot: 'clone' });
     assert.equal((await fx.cli(['plan', '--config', config])).code, 0);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { assertTablesEqual } from '../support/compare';
 import { DEMO_COLUMNS, DEMO_TABLE_SPEC } from '../support/demoColumns';
+import { assertDemoChunksLoadedOnce } from '../support/exactlyOnce';
 import { createFixture, stageFiles, type Fixture } from '../support/migration';
 
 const SOURCE = { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' };
@@ -22,18 +23,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 }
 
 async function assertLoadedOnce(fx: Fixture, runId: string): Promise<void> {
-  const [c] = await fx.query<{ chunks: string; completed: string; expected: string; loaded: string }>(
-    `SELECT count(*) AS chunks, count(*) FILTER (WHERE status = 'completed') AS completed, sum(rows_expected) AS expected, sum(rows_loaded) AS loaded
-     FROM migration_status.migration_chunk_status WHERE run_id = $1`,
-    [runId],
-  );
-  assert.equal(c!.completed, c!.chunks, 'every chunk completed');
-  assert.equal(c!.loaded, c!.expected, 'each chunk loaded exactly its planned rows');
-  const [t] = await fx.query<{ rows: string; keys: string }>(
-    `SELECT count(*) AS rows, count(DISTINCT visit_id) + count(*) FILTER (WHERE visit_id IS NULL) AS keys FROM analytics.factvisitcallperformance_cr`,
-  );
-  assert.equal(t!.rows, String(ROWS));
-  assert.equal(t!.keys, t!.rows, 'no row twice');
+  await assertDemoChunksLoadedOnce(fx, runId, ROWS);
   assert.equal(await assertTablesEqual(fx, SOURCE, TARGET, DEMO_COLUMNS), ROWS);
 }
 

@@ -162,6 +162,14 @@ describe('panel view model', () => {
     assert.equal(vm.batchSize, 10000);
   });
 
+  it('marks a tune once when the read that records it comes before the pushed event', () => {
+    const r = new RunRecorder('run-1', '/ws/config.json');
+    const tuned = { t: T0 + 12_000, threads: 8, batchSize: 25000 };
+    r.applyRead(statusRead({ run: runSummary({ parallelThreads: 8, batchSize: 25000 }), timeline: { runId: 'run-1', bucketSeconds: 5, buckets: [], tunings: [tuned], maxWorkerMemoryMb: 1024 } }), T0 + 12_100);
+    r.applyTuned({ runId: 'run-1', threads: 8, batchSize: 25000, at: new Date(T0 + 12_050).toISOString() });
+    assert.deepEqual(r.snapshot(T0 + 13_000)!.tunings, [tuned]);
+  });
+
   it('reads memory from migration_workers for a run executed elsewhere', () => {
     const r = new RunRecorder('run-1', '/ws/config.json');
     const worker = (rssMb: number, threads: number) => ({ workerId: `w${rssMb}`, runId: 'run-1', host: 'h', pid: 1, status: 'running' as const, threads, rssMb, startedAt: '', heartbeatAt: '', chunksCompleted: 0, rowsLoaded: 0, chunksInFlight: 0, rowsPerSecond: 0 });

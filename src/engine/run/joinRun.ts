@@ -7,6 +7,7 @@ import type { Session } from '../session';
 import type { RunRecord } from '../state';
 import type { PreparedRun } from './preparedRun';
 import { findRunFor, requireSameDefinitions } from './resumeRun';
+import { requireSnapshotReadable } from './snapshotGuard';
 import { loadRunTables } from './startRun';
 
 /** A run to execute, or the run already completed: a worker that comes late has nothing to do, and that is success. */
@@ -19,7 +20,10 @@ export async function prepareJoin(session: Session, runId: string | undefined): 
   requireSameDefinitions(session, run);
   if (run.status === 'completed') return { runId: run.runId, closed: 'completed' };
   if (run.status !== 'in_progress') throw new RefusedError(notJoinable(run), { runId: run.runId });
-  return { ...(await loadRunTables(session, run.runId)), resumed: true, joined: true };
+  const prepared = await loadRunTables(session, run.runId);
+  // A joining worker is refused up front like a resume: past the retention every chunk would fail.
+  await requireSnapshotReadable(session, run, [...prepared.tables.values()].map((t) => t.sourceTable));
+  return { ...prepared, resumed: true, joined: true };
 }
 
 function notJoinable(run: RunRecord): string {

@@ -145,6 +145,9 @@ export class RunRecorder {
   }
 
   applyTuned(e: TunedEvent): void {
+    // The status tables record a tune only when it changes the tunables, so a read that landed
+    // after the change already holds its mark: the event arriving later must not mark it twice.
+    if (this.run && this.run.parallelThreads === e.threads && this.run.batchSize === e.batchSize) return;
     this.tunings.push({ t: Date.parse(e.at), threads: e.threads, batchSize: e.batchSize });
     if (this.run) this.run = { ...this.run, parallelThreads: e.threads, batchSize: e.batchSize };
   }
