@@ -87,7 +87,11 @@ const batchSize = $<HTMLInputElement>('batch-size');
 const edited = new Set<HTMLElement>();
 for (const field of [threads, batchSize]) field.addEventListener('input', () => edited.add(field));
 
+/** One press of Apply fires both the button's click and the form's submit: one request at a time. */
+let tuning = false;
+
 function applyTuning(): void {
+  if (tuning) return;
   const wanted: { threads?: number; batchSize?: number } = {};
   const t = Number(threads.value);
   const b = Number(batchSize.value);
@@ -100,7 +104,9 @@ function applyTuning(): void {
     return;
   }
   result.textContent = 'Applying…';
+  tuning = true;
   act({ type: 'run/tune', ...wanted }, (ok, message) => {
+    tuning = false;
     result.textContent = message;
     if (ok) edited.clear();
   });
