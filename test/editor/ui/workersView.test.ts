@@ -33,7 +33,7 @@ describe('editor: the workers of a run executed elsewhere', function () {
     const e = editor!;
     const w = world!;
     // Slow answers keep the run going while the editor looks at it.
-    await setFaults(w, { delayMs: 150 });
+    await setFaults(w, { delayMs: 500 });
     const started = await w.fixture.cli(['start', '--config', w.configPath, '--detach', '--json']);
     assert.equal(started.code, 0, started.stderr);
     const runId = String(started.events.find((x) => x.event === 'run/started')?.runId);
