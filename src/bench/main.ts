@@ -8,7 +8,9 @@
 //     PostgreSQL's CPU per row (/proc), the emulator's (this process), the worker's peak RSS;
 //   - peak worker RSS at batch size 25k and 500k on both paths;
 //   - the query path's source side alone (emulator + snowflake-sdk, no PostgreSQL);
-//   - on paper: loader and PostgreSQL cores for 272M rows in 30 minutes.
+//   - on paper: loader and PostgreSQL cores for 272M rows in 30 minutes;
+//   - with --verify: `thaw verify` of the loaded table, and each side alone (--verify-only: one
+//     load, then only that).
 // Prints the table and writes the figures to bench-results.json.
 import { Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -27,6 +29,7 @@ import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
 import { Requests } from '../protocol/engine';
 import { benchIncremental } from './incremental';
+import { benchVerify, benchVerifySides, describeSide, describeVerify, type SideFigures, type VerifyFigures } from './verify';
 import { PostgresCpu } from './postgresCpu';
 
 const options = new Command()
@@ -36,10 +39,12 @@ const options = new Command()
   .option('--batch-size <n>', 'rows per chunk', (v) => Number(v), 25_000)
   .option('--large-batch-size <n>', 'the second batch size, for peak RSS', (v) => Number(v), 500_000)
   .option('--skip-source-only', 'skip the query path’s source-side-alone measure')
+  .option('--verify', 'then thaw verify of the loaded table (partitioned by VISIT_DATE, as the demo), and each side alone at 1 and --threads connections')
+  .option('--verify-only', 'one full load, then only what --verify measures')
   .option('--incremental', 'then an UPSERT run where every row changed, its PostgreSQL limit, and thaw verify of the table')
   .option('--out <file>', 'where to write the figures', 'bench-results.json')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number; largeBatchSize: number; skipSourceOnly?: boolean; incremental?: boolean; out: string }>();
+  .opts<{ rows: number; threads: number; batchSize: number; largeBatchSize: number; skipSourceOnly?: boolean; verify?: boolean; verifyOnly?: boolean; incremental?: boolean; out: string }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const target = `analytics_demo.${DEMO_TABLE.toLowerCase()}`;
@@ -172,7 +177,18 @@ async function main(): Promise<void> {
   const env = await startDemoEnvironment({ rows: options.rows, threads: options.threads, batchSize: options.batchSize, reuseUnloads: true }, say);
   try {
     const pgCpu = await PostgresCpu.of({ host: env.postgres.host, port: env.postgres.port, user: env.postgres.user, password: env.postgres.password, database: env.database });
+    // The demo's own config, partitioned by VISIT_DATE: what verify cuts by (setConfig drops it for the loads).
+    const verifyConfig = join(env.dir, 'verify.json');
+    await writeFile(verifyConfig, await readFile(env.configPath, 'utf8'));
     const b = options.batchSize;
+    if (options.verifyOnly) {
+      await thawRun(env, pgCpu, `the full load to verify (query path, batch ${b})`, 'query', b);
+      const verify = await verifyFigures(verifyConfig, pgCpu);
+      await writeFile(options.out, `${JSON.stringify({ rows: options.rows, threads: options.threads, verify }, null, 2)}\n`);
+      printVerify(verify);
+      process.stdout.write(`figures written to ${options.out}\n`);
+      return;
+    }
     const query = await thawRun(env, pgCpu, `query path, batch ${b}`, 'query', b);
     const queryRunId = (await latestRunId(env))!;
     const unloading = await thawRun(env, pgCpu, `unload path, batch ${b}, the emulator unloading during the run`, 'unload', b);
@@ -186,6 +202,7 @@ async function main(): Promise<void> {
       say('\nthe query path’s source side alone (emulator + snowflake-sdk, no PostgreSQL) ...');
       source = await sourceOnly(env, queryRunId);
     }
+    const verify = options.verify ? await verifyFigures(verifyConfig, pgCpu) : undefined;
     say('\nPostgreSQL COPY of the same rows, pre-rendered, same parallelism ...');
     const copy = await copyLimit(env, pgCpu);
 
@@ -199,6 +216,7 @@ async function main(): Promise<void> {
       paths: { query, unloadWhileUnloading: unloading, unloadFilesStaged: staged },
       largeBatch: { batchSize: large, query: queryLarge, unload: unloadLarge },
       ...(source ? { querySourceOnly: source } : {}),
+      ...(verify ? { verify } : {}),
       // Kept keys: the best path with files staged, and the highest worker RSS of all runs.
       thaw: {
         extractPath: 'unload (files staged)',
@@ -232,16 +250,31 @@ async function main(): Promise<void> {
       [`unload, batch ${large}`, unloadLarge],
       [`query, batch ${large}`, queryLarge],
     ]);
+    if (verify) printVerify(verify);
     if (incremental) {
       const { upsert, upsertLimit, verify } = incremental;
       const w = (line: string) => process.stdout.write(`${line}\n`);
       w(`upsert, every row changed    ${upsert.rowsPerSecond.toLocaleString('en-US')} rows/s (${round(upsert.seconds)} s)`);
       w(`staging + ON CONFLICT alone  ${upsertLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit of the same merge)`);
-      w(`verify                       ${verify.rows.toLocaleString('en-US')} rows, ${verify.partitions} partitions in ${round(verify.seconds)} s: ${verify.equal ? 'equal' : 'NOT equal'}`);
+      w(`verify                       ${describeVerify(verify)}`);
     }
   } finally {
     await env.close();
   }
+}
+
+/** `thaw verify` of the loaded table, then each side alone at 1 and `threads` connections. */
+async function verifyFigures(configPath: string, pgCpu: PostgresCpu): Promise<{ whole: VerifyFigures; sides: SideFigures[] }> {
+  say('');
+  const whole = await benchVerify(configPath, say);
+  const sides = await benchVerifySides(configPath, [...new Set([1, options.threads])], pgCpu, say);
+  return { whole, sides };
+}
+
+function printVerify(v: { whole: VerifyFigures; sides: SideFigures[] }): void {
+  const w = (line: string) => process.stdout.write(`${line}\n`);
+  w(`verify after the load, ${options.threads} connections per side: ${describeVerify(v.whole)}`);
+  for (const s of v.sides) w(`  ${describeSide(s)}`);
 }
 
 async function latestRunId(env: DemoEnvironment): Promise<string | undefined> {

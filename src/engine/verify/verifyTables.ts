@@ -12,7 +12,7 @@ import { RefusedError } from '../errors';
 import { newRunId } from '../state/runId';
 import { sourceTableOf } from '../run/runTables';
 import { withClient, type Session } from '../session';
-import { findColumn, readColumns, readSourceTime, type SourceTable } from '../source';
+import { findColumn, readColumns, readSourceTime, type Snapshot, type SourceTable } from '../source';
 import { applyStatusSchema } from '../state';
 import { inTransaction } from '../state/db';
 import { qualifiedName, tableExists } from '../target';
@@ -80,7 +80,19 @@ export interface VerifyProgress extends RangeProgress {
   table: string;
 }
 
-async function verifyTable(session: Session, table: ResolvedTable, onProgress: ((p: VerifyProgress) => void) | undefined): Promise<TableVerification> {
+/** What each side of one table's verification reads: the columns checksummed, the partition column, the snapshot. */
+export interface TableSides {
+  sourceTable: SourceTable;
+  sourceColumns: SourceColumn[];
+  sourcePartition: SourceColumn | undefined;
+  snapshot: Snapshot | undefined;
+  /** The target table, schema-qualified and quoted. */
+  target: string;
+  targetColumns: CanonicalColumn[];
+  targetPartition: CanonicalColumn | undefined;
+}
+
+export async function tableSides(session: Session, table: ResolvedTable): Promise<TableSides> {
   const sourceTable = sourceTableOf(session.config.source.database, table);
   if (!(await tableExists(session.pool, table.target_schema, table.target_table))) {
     throw new RefusedError(`target table ${table.name} does not exist: load it with "thaw start" before verifying it`, { table: table.name });
@@ -89,20 +101,32 @@ async function verifyTable(session: Session, table: ResolvedTable, onProgress: (
   const partition: SourceColumn | undefined = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
   const checksummed = checksumColumns(table, columns, sourceTable);
   const canonicalOf = (c: SourceColumn): CanonicalColumn => ({ source: c, targetName: c.name.toLowerCase() });
-  const snapshot = session.config.consistent_snapshot ? await readSourceTime(session.source) : undefined;
+  return {
+    sourceTable,
+    sourceColumns: checksummed,
+    sourcePartition: partition,
+    snapshot: session.config.consistent_snapshot ? await readSourceTime(session.source) : undefined,
+    target: qualifiedName(table.target_schema, table.target_table),
+    targetColumns: checksummed.map(canonicalOf),
+    targetPartition: partition && canonicalOf(partition),
+  };
+}
+
+async function verifyTable(session: Session, table: ResolvedTable, onProgress: ((p: VerifyProgress) => void) | undefined): Promise<TableVerification> {
+  const sides = await tableSides(session, table);
   const side = { threads: session.config.parallel_threads, onRange: (p: RangeProgress) => onProgress?.({ table: table.name, ...p }) };
   const [sourceMeasures, targetMeasures] = await Promise.all([
-    measureSource(session, sourceTable, checksummed, partition, snapshot, side),
-    measureTarget(session.pool, session.statusSchema, qualifiedName(table.target_schema, table.target_table), checksummed.map(canonicalOf), partition && canonicalOf(partition), side),
+    measureSource(session, sides.sourceTable, sides.sourceColumns, sides.sourcePartition, sides.snapshot, side),
+    measureTarget(session.pool, session.statusSchema, sides.target, sides.targetColumns, sides.targetPartition, side),
   ]);
   const partitions = comparePartitions(sourceMeasures, targetMeasures);
   return {
     table,
-    sourceTable,
-    partitionColumn: partition?.name ?? null,
+    sourceTable: sides.sourceTable,
+    partitionColumn: sides.sourcePartition?.name ?? null,
     partitions,
     mismatches: partitions.filter((p) => !p.equal),
-    checksumColumns: checksummed.map((c) => c.name),
+    checksumColumns: sides.sourceColumns.map((c) => c.name),
   };
 }
 
