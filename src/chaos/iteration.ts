@@ -26,6 +26,8 @@ export interface ChaosWorld {
   /** The command a process joining a running run is started with (`resume` or `worker`). */
   joinCommand: 'resume' | 'worker';
   say(line: string): void;
+  /** Told the processes of each iteration as it starts: an interrupted chaos run kills them. */
+  running(processes: RunProcesses): void;
 }
 
 export interface IterationResult {
@@ -64,6 +66,7 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
   // A PostgreSQL restart cuts the pool's idle connections; the next query opens new ones.
   pool.on('error', () => undefined);
   const processes = new RunProcesses({ [SF_PASSWORD]: 'chaos', [PG_PASSWORD]: world.postgres.password });
+  world.running(processes);
   try {
     await createEdgeCasesTable(emulator);
     const tables: ComparedTable[] = [
