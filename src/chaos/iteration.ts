@@ -34,6 +34,11 @@ export interface IterationResult {
   faults: FaultKind[];
   /** Resumes started because every process of the run was gone, before the final one. */
   recoveries: number;
+  /**
+   * The run completed before the final kill could land (a worker left running finished it): no
+   * final resume then. Not a problem: the faults struck and the rows are still compared.
+   */
+  completedBeforeFinalKill: boolean;
   rowsCompared: number;
   mismatches: number;
   /** What went wrong other than rows: a run that could not be resumed, a chunk not completed. */
@@ -116,7 +121,6 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
     const before = await runStatus(pool, runId);
     if (before === 'completed') {
       log('the run completed before the final kill: nothing left for thaw resume');
-      problems.push('completed before the final kill, so thaw resume did not finish it');
     } else {
       const resumed = await processes.launch('resume', resumeArgs).cli.done;
       const finished = resumed.events.find((e) => e.event === 'run/finished');
@@ -143,7 +147,7 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
     for (const problem of problems) log(`PROBLEM: ${problem}`);
     log(`compared ${rowsCompared.toLocaleString('en-US')} rows: ${mismatches} mismatches; ${recoveries} recovery resume(s)`);
     if (mismatches === 0 && problems.length === 0) await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-    return { faults: fired, recoveries, rowsCompared, mismatches, problems };
+    return { faults: fired, recoveries, completedBeforeFinalKill: before === 'completed', rowsCompared, mismatches, problems };
   } finally {
     await processes.killAll();
     await pool.end();
