@@ -8,6 +8,7 @@ import pg from 'pg';
 import { compareTables, type CompareColumn } from '../../test/support/compare';
 import { DEMO_COLUMNS, DEMO_TABLE_SPEC } from '../../test/support/demoColumns';
 import { createEdgeCasesTable, EDGE_COLUMNS } from '../../test/support/edgeCases';
+import { stageFilesIn } from '../../test/support/stageFiles';
 import type { LocalPostgres } from '../demo/localPostgres';
 import { startEmulator, type Emulator } from '../emulator';
 import { calmFaults, FAULT_KINDS, injectFault, NEEDS_LIVE_PROCESS, type FaultKind, type FaultScene } from './faults';
@@ -25,12 +26,19 @@ export interface ChaosWorld {
   /** The command a process joining a running run is started with (`resume` or `worker`). */
   joinCommand: 'resume' | 'worker';
   say(line: string): void;
+  /** Told the processes of each iteration as it starts: an interrupted chaos run kills them. */
+  running(processes: RunProcesses): void;
 }
 
 export interface IterationResult {
   faults: FaultKind[];
   /** Resumes started because every process of the run was gone, before the final one. */
   recoveries: number;
+  /**
+   * The run completed before the final kill could land (a worker left running finished it): no
+   * final resume then. Not a problem: the faults struck and the rows are still compared.
+   */
+  completedBeforeFinalKill: boolean;
   rowsCompared: number;
   mismatches: number;
   /** What went wrong other than rows: a run that could not be resumed, a chunk not completed. */
@@ -54,25 +62,29 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
   const batchSize = Math.max(10, Math.ceil(rows / random.int(15, 40)));
   const partitioned = world.mayPartition && random.int(0, 1) === 1;
   const calm = { delayMs: random.int(10, 40) };
+  // Both ways out of Snowflake: a streaming query, or COPY INTO a stage and downloads.
+  const extractMode = random.pick(['query', 'unload'] as const);
   const schema = `chaos_${index}`;
-  const emulator = await startEmulator({ port: 0, demoRows: rows, chunkBytes: 64 << 10, inlineBytes: 16 << 10, faults: calm });
+  const spoolDir = join(world.dir, `emulator-${index}`);
+  const emulator = await startEmulator({ port: 0, demoRows: rows, chunkBytes: 64 << 10, inlineBytes: 16 << 10, faults: calm, spoolDir });
   const pool = new pg.Pool({ host: world.postgres.host, port: world.postgres.port, user: world.postgres.user, password: world.postgres.password, database: world.database, max: 2 });
   // A PostgreSQL restart cuts the pool's idle connections; the next query opens new ones.
   pool.on('error', () => undefined);
   const processes = new RunProcesses({ [SF_PASSWORD]: 'chaos', [PG_PASSWORD]: world.postgres.password });
+  world.running(processes);
   try {
     await createEdgeCasesTable(emulator);
     const tables: ComparedTable[] = [
       { source: DEMO_TABLE_SPEC.source_table, target: DEMO_TABLE_SPEC.source_table.toLowerCase(), columns: DEMO_COLUMNS },
       { source: 'EDGE_CASES', target: 'edge_cases', columns: EDGE_COLUMNS },
     ];
-    const configPath = await writeConfig(world, emulator, { index, schema, threads, batchSize, partitioned });
+    const configPath = await writeConfig(world, emulator, { index, schema, threads, batchSize, partitioned, extractMode });
     const plannedFaults = Array.from({ length: random.int(2, 5) }, () => random.pick(FAULT_KINDS));
     // Where in the run (fraction of chunks completed) each fault strikes; every iteration ends with
     // every process killed, so that `thaw resume` is what finishes it.
     const moments = plannedFaults.map(() => random.between(0, 0.7)).sort((a, b) => a - b);
     const faults: Array<{ kind: FaultKind; at: number }> = [...plannedFaults.map((kind, i) => ({ kind, at: moments[i]! })), { kind: 'kill-all', at: random.between(moments.at(-1)!, 0.8) }];
-    world.say(`iteration ${index} (seed ${seed}): ${rows.toLocaleString('en-US')} + 6 edge rows, ${partitioned ? 'partitioned by date' : 'not partitioned'}, batch ${batchSize}, ${threads} threads, ${calm.delayMs} ms per emulator answer`);
+    world.say(`iteration ${index} (seed ${seed}): ${rows.toLocaleString('en-US')} + 6 edge rows, ${partitioned ? 'partitioned by date' : 'not partitioned'}, batch ${batchSize}, ${threads} threads, extract_mode ${extractMode}, ${calm.delayMs} ms per emulator answer`);
 
     const started = Date.now();
     const log = (line: string) => world.say(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${line}`);
@@ -109,7 +121,6 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
     const before = await runStatus(pool, runId);
     if (before === 'completed') {
       log('the run completed before the final kill: nothing left for thaw resume');
-      problems.push('completed before the final kill, so thaw resume did not finish it');
     } else {
       const resumed = await processes.launch('resume', resumeArgs).cli.done;
       const finished = resumed.events.find((e) => e.event === 'run/finished');
@@ -118,6 +129,8 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
     }
 
     problems.push(...(await chunkProblems(pool, runId)));
+    const staged = await stageFilesIn(spoolDir);
+    if (staged.length > 0) problems.push(`${staged.length} stage file(s) left after the run completed, e.g. ${staged[0]}`);
     let rowsCompared = 0;
     let mismatches = 0;
     const sides = { emulator, query: async (sql: string) => (await pool.query(sql)).rows as Record<string, unknown>[] };
@@ -134,7 +147,7 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
     for (const problem of problems) log(`PROBLEM: ${problem}`);
     log(`compared ${rowsCompared.toLocaleString('en-US')} rows: ${mismatches} mismatches; ${recoveries} recovery resume(s)`);
     if (mismatches === 0 && problems.length === 0) await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
-    return { faults: fired, recoveries, rowsCompared, mismatches, problems };
+    return { faults: fired, recoveries, completedBeforeFinalKill: before === 'completed', rowsCompared, mismatches, problems };
   } finally {
     await processes.killAll();
     await pool.end();
@@ -142,12 +155,17 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
   }
 }
 
-async function writeConfig(world: ChaosWorld, emulator: Emulator, o: { index: number; schema: string; threads: number; batchSize: number; partitioned: boolean }): Promise<string> {
+async function writeConfig(
+  world: ChaosWorld,
+  emulator: Emulator,
+  o: { index: number; schema: string; threads: number; batchSize: number; partitioned: boolean; extractMode: 'query' | 'unload' },
+): Promise<string> {
   const config = {
     source: { account: 'chaos', username: 'LOADER', warehouse: 'WH', database: 'ANALYTICS', schema: 'PUBLIC', password: `\${env:${SF_PASSWORD}}`, access_url: emulator.url },
     target: { host: world.postgres.host, port: world.postgres.port, database: world.database, user: world.postgres.user, password: `\${env:${PG_PASSWORD}}`, ssl: 'disable' },
     parallel_threads: o.threads,
     batch_size: o.batchSize,
+    extract_mode: o.extractMode,
     retry_delay_seconds: 0.2,
     worker_heartbeat_timeout_seconds: 5,
     tables: [

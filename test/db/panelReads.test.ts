@@ -95,4 +95,28 @@ describe('progress panel reads', () => {
     assert.ok(tunings[0]!.t <= tunings[1]!.t);
     assert.deepEqual(await readTunings(s.pool, S, 'no-such-run'), []);
   });
+
+  it('records two identical tunes made at the same instant once', async () => {
+    // A third session holds the run's row, so both tunes are waiting on it when it lets go: each
+    // then sees the other's change or none, never the values from before both.
+    const holder = await s.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM ${S}.migration_runs WHERE run_id = $1 FOR UPDATE`, [runId]);
+      const recordedBefore = (await readTunings(s.pool, S, runId)).length;
+      const tunes = [setTunables(s.pool, S, runId, { parallelThreads: 9 }), setTunables(s.pool, S, runId, { parallelThreads: 9 })];
+      for (let waiting = 0; waiting < 2; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const { rows } = await s.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE%migration_runs%'`);
+        waiting = rows[0].n;
+      }
+      await holder.query('COMMIT');
+      assert.deepEqual((await Promise.all(tunes)).map((run) => run.parallelThreads), [9, 9]);
+      const tunings = await readTunings(s.pool, S, runId);
+      assert.equal(tunings.length, recordedBefore + 1, 'one change, one mark');
+      assert.equal(tunings.at(-1)!.threads, 9);
+    } finally {
+      holder.release();
+    }
+  });
 });

@@ -66,21 +66,26 @@ describe('workers', () => {
     assert.deepEqual([again.chunkId, again.attempts], [1, 2]);
   });
 
-  it('take back at once the chunks of a worker on this host whose process is gone', async () => {
-    const run = await startedRun(s.pool, S, newRun([table('PIDS', 2)]));
-    await registerWorker(s.pool, S, { workerId: 'gone', runId: run.runId, host: 'this-host', pid: 99_999_999, threads: 1 });
-    await registerWorker(s.pool, S, { workerId: 'other-host', runId: run.runId, host: 'that-host', pid: 99_999_999, threads: 1 });
+  it('take back at once the chunks of a worker on this host and in this pid namespace whose process is gone', async () => {
+    const run = await startedRun(s.pool, S, newRun([table('PIDS', 3)]));
+    const here = { host: 'this-host', pidNamespace: 'pid:[4026531836]' };
+    await registerWorker(s.pool, S, { workerId: 'gone', runId: run.runId, ...here, pid: 99_999_999, threads: 1 });
+    await registerWorker(s.pool, S, { workerId: 'other-host', runId: run.runId, host: 'that-host', pidNamespace: here.pidNamespace, pid: 99_999_999, threads: 1 });
+    // Another container with --network host: the same host name, pids of its own.
+    await registerWorker(s.pool, S, { workerId: 'other-container', runId: run.runId, host: here.host, pidNamespace: 'pid:[4026532207]', pid: 99_999_999, threads: 1 });
     await claimChunk(s.pool, S, run.runId, 'gone');
     await claimChunk(s.pool, S, run.runId, 'other-host');
+    await claimChunk(s.pool, S, run.runId, 'other-container');
     const checked: number[] = [];
     const isPidAlive = (pid: number) => {
       checked.push(pid);
       return pid !== 99_999_999;
     };
-    const result = await reclaimDeadWorkers(s.pool, S, { runId: run.runId, heartbeatTimeoutMs: 3_600_000, host: 'this-host', isPidAlive, maxAttempts: 5 });
+    const result = await reclaimDeadWorkers(s.pool, S, { runId: run.runId, heartbeatTimeoutMs: 3_600_000, ...here, isPidAlive, maxAttempts: 5 });
     assert.deepEqual({ ...result, chunks: result.chunks.map((c) => [c.chunkId, c.status]) }, { deadWorkers: ['gone'], chunks: [[1, 'pending']], requeued: 1, failed: 0 });
-    assert.deepEqual(checked, [99_999_999], 'only workers of this host are checked by pid');
+    assert.deepEqual(checked, [99_999_999], 'only workers of this host and pid namespace are checked by pid');
     assert.equal((await getChunk(s.pool, S, run.runId, 2))!.status, 'in_progress');
+    assert.equal((await getChunk(s.pool, S, run.runId, 3))!.status, 'in_progress', 'a live worker in another container keeps its chunk');
   });
 
   it('fail a chunk that has used its last attempt on a dying worker', async () => {

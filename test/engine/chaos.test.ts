@@ -29,7 +29,7 @@ function figure(stdout: string, label: string): number {
 describe('chaos (npm run chaos, short version)', function () {
   this.timeout(300_000);
 
-  it('runs 3 migrations under random faults, each finished by thaw resume, with 0 mismatches', async () => {
+  it('runs 3 migrations under random faults, each finished by thaw resume (or by a worker left running), with 0 mismatches', async () => {
     const run = await runChaos(['--iterations', '3', '--rows', '300', '--no-partition']);
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.equal(figure(run.stdout, 'iterations'), 3);
@@ -38,11 +38,12 @@ describe('chaos (npm run chaos, short version)', function () {
     // Each iteration holds 100..300 fact rows plus the 6 edge-case rows.
     const compared = figure(run.stdout, 'rows compared');
     assert.ok(compared >= 3 * 106 && compared <= 3 * 306, `rows compared: ${compared}`);
-    // Every iteration faulted at least three times (two or more random faults and a final kill of
-    // every process) and ended with a resume that completed its run.
-    assert.ok(figure(run.stdout, 'faults') >= 9, run.stdout);
-    assert.ok(figure(run.stdout, 'kill-all') >= 3, run.stdout);
-    assert.equal(run.stdout.match(/final thaw resume \(run was \w+\): exit 0, run completed/g)?.length, 3, run.stdout);
+    // Every iteration faulted at least twice, and ended with a final kill of every process and a
+    // resume that completed its run, unless a worker left running completed it before that kill.
+    assert.ok(figure(run.stdout, 'faults') >= 6, run.stdout);
+    const early = figure(run.stdout, 'completed before the final kill \\(no final resume\\)');
+    assert.equal(run.stdout.match(/final thaw resume \(run was \w+\): exit 0, run completed/g)?.length ?? 0, 3 - early, run.stdout);
+    assert.equal(run.stdout.match(/the run completed before the final kill/g)?.length ?? 0, early, run.stdout);
     assert.equal(run.stdout.match(/compared [\d,]+ rows: 0 mismatches/g)?.length, 3, run.stdout);
   });
 });

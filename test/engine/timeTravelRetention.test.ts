@@ -142,6 +142,31 @@ describe('runs that outlive Time Travel', function () {
     assert.deepEqual(attempted, []);
   });
 
+  it('refuses to plan a snapshot of a table without Time Travel, naming it and the ways out; without a snapshot it loads', async () => {
+    const conn = await connect(fx.emulator);
+    try {
+      await execute(conn, `ALTER TABLE ${SOURCE_TABLE} SET DATA_RETENTION_TIME_IN_DAYS = 0`);
+    } finally {
+      await destroy(conn);
+    }
+    for (const snapshot of ['auto', 'clone'] as const) {
+      const config = await fx.writeConfig([TABLE], { snapshot });
+      const plan = await fx.cli(['plan', '--config', config]);
+      assert.equal(plan.code, 2, plan.stderr);
+      assert.match(plan.stderr, /source table ANALYTICS\.PUBLIC\.FACTVISITCALLPERFORMANCE_CR keeps no Time Travel \(DATA_RETENTION_TIME_IN_DAYS = 0\)/);
+      assert.match(plan.stderr, /SET DATA_RETENTION_TIME_IN_DAYS = 1\), or read it without a snapshot \("consistent_snapshot": false\)/);
+      assert.match(plan.stderr, /tables\[0\]/, 'names the table in the config');
+    }
+    const [status] = await fx.query<{ exists: boolean }>(`SELECT to_regclass('migration_status.migration_runs') IS NOT NULL AS exists`);
+    if (status!.exists) assert.deepEqual(await fx.query(`SELECT run_id FROM migration_status.migration_runs`), [], 'no run was written');
+    assert.deepEqual(await clonesInEmulator(fx), [], 'no clone was made');
+    const config = await fx.writeConfig([TABLE], { consistent_snapshot: false });
+    const start = await fx.cli(['start', '--config', config]);
+    assert.equal(start.code, 0, start.stderr);
+    const [loaded] = await fx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${TARGET.schema}.${TARGET.table}`);
+    assert.equal(loaded!.n, ROWS);
+  });
+
   it('abandoning a planned run drops its clone', async () => {
     const config = await fx.writeConfig([TABLE], { snapshot: 'clone' });
     assert.equal((await fx.cli(['plan', '--config', config])).code, 0);

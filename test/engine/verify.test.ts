@@ -15,7 +15,8 @@ const T = `"ANALYTICS"."PUBLIC"."FACTVISITCALLPERFORMANCE_CR"`;
 const ROWS = 4000;
 
 // JSON edge cases, one row each (ATTRIBUTES VARIANT, PRODUCT_CODES ARRAY, LOCATION OBJECT), put
-// straight into DuckDB: keys out of order at every depth, keys whose length order differs from
+// straight into DuckDB as Snowflake stores them (sf_sorted_json, what PARSE_JSON does): written
+// with keys out of order at every depth, keys whose length order differs from
 // their byte order ("b" < "aa" in jsonb, "aa" < "b" sorted), integer-like keys, upper before lower
 // case, non-ASCII keys, escapes, control characters, U+2028, emoji, empty containers, JSON null,
 // scalars at the top, numbers with trailing zeros, big integers, negative fractions.
@@ -27,7 +28,7 @@ const EDGE_JSON: ReadonlyArray<[attributes: string, productCodes: string, locati
   ['12345678901234567890123', '[1.50,-2,0]', '{"b":"\\n","a":"\\\\N"}'],
 ];
 const EDGE_ROWS = EDGE_JSON.length;
-const sqlText = (text: string) => `'${text.replaceAll("'", "''")}'`;
+const stored = (json: string) => `sf_sorted_json('${json.replaceAll("'", "''")}')`;
 
 async function visitDate(fx: Fixture, visitId: number): Promise<string> {
   const [row] = await fx.query<{ d: string }>(`SELECT to_char(visit_date, 'YYYY-MM-DD') AS d FROM analytics.factvisitcallperformance_cr WHERE visit_id = $1`, [visitId]);
@@ -45,7 +46,7 @@ describe('thaw verify', function () {
     for (const [i, [attributes, productCodes, location]] of EDGE_JSON.entries()) {
       await fx.emulator.sql(
         `INSERT INTO main."FACTVISITCALLPERFORMANCE_CR" ("VISIT_ID", "VISIT_DATE", "ACCOUNT_ID", "ATTRIBUTES", "PRODUCT_CODES", "LOCATION", "UPDATED_AT")
-         VALUES (${2_000_000 + i}, DATE '2023-11-02', 1, ${sqlText(attributes)}, ${sqlText(productCodes)}, ${sqlText(location)}, TIMESTAMP '2031-01-01 00:00:0${i}')`,
+         VALUES (${2_000_000 + i}, DATE '2023-11-02', 1, ${stored(attributes)}, ${stored(productCodes)}, ${stored(location)}, TIMESTAMP '2031-01-01 00:00:0${i}')`,
       );
     }
     sf = await connect(fx.emulator);

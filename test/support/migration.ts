@@ -1,12 +1,13 @@
 // A complete little world for engine tests: the emulator (the real snowflake-sdk talks to it), a
 // fresh PostgreSQL database, a config.json in a temp folder, and helpers to run the CLI on it.
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmulator, type Emulator, type FaultSettings } from '../../src/emulator';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { runCli, startCli, type CliProcess, type CliResult } from './cli';
+import { stageFilesIn } from './stageFiles';
 
 export interface TableSpec {
   source_table: string;
@@ -103,6 +104,6 @@ export async function createFixture(options: FixtureOptions = {}): Promise<Fixtu
 
 /** Every file in the emulator's stages (unload path), as paths under its stage folder. */
 export async function stageFiles(fx: Fixture): Promise<string[]> {
-  const entries = await readdir(join(fx.dir, 'spool', 'stages'), { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return stageFilesIn(join(fx.dir, 'spool'));
 }
+

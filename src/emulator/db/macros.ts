@@ -15,15 +15,18 @@ export const MACROS: readonly string[] = [
   `CREATE OR REPLACE TEMP MACRO hex_encode(x) AS upper(hex(x))`,
   `CREATE OR REPLACE TEMP MACRO hex_decode_binary(x) AS unhex(x)`,
   `CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)`,
-  `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN json(x) END`,
+  // Snowflake stores an OBJECT with its keys sorted, at every depth: PARSE_JSON sorts once, when
+  // the value is made (sf_sorted_json, sortedJson.ts), so reading it back (TO_JSON) costs nothing.
+  `CREATE OR REPLACE TEMP MACRO sf_parse_json(x) AS json(sf_sorted_json(CAST(json(x) AS VARCHAR)))`,
+  `CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS CASE WHEN json_valid(x) THEN sf_parse_json(x) END`,
   // Snowflake prints an integral FLOAT without a fraction (529, not DuckDB's 529.0).
   `CREATE OR REPLACE TEMP MACRO sf_to_varchar(x) AS
      CASE WHEN typeof(x) IN ('DOUBLE', 'FLOAT') AND isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN'
           WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN regexp_replace(CAST(x AS VARCHAR), '\.0$', '')
           ELSE CAST(x AS VARCHAR) END`,
-  // Keys sorted at every depth, as Snowflake stores an OBJECT (sf_sorted_json, sortedJson.ts).
+  // The stored text without spaces: its keys are already in Snowflake's order (sf_parse_json).
   `CREATE OR REPLACE TEMP MACRO sf_to_json(x) AS
-     sf_sorted_json(CAST(CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END AS VARCHAR))`,
+     CAST(CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END AS VARCHAR)`,
   // TIMESTAMP_TZ values held as text: '2024-03-10 12:34:56.123456789 +05:30'
   `CREATE OR REPLACE TEMP MACRO sf_tz_parts(s) AS ${TZ_PARTS}`,
   `CREATE OR REPLACE TEMP MACRO sf_offset_digits(o) AS replace(substr(o, 2), ':', '')`,

@@ -1,8 +1,10 @@
-// Snowflake keeps the keys of an OBJECT in sorted order, so TO_JSON writes them sorted, at every
-// depth; DuckDB's json() keeps them as written. sf_sorted_json(text) rewrites JSON text with every
+// Snowflake keeps the keys of an OBJECT in sorted order, at every depth, so TO_JSON writes them
+// sorted; DuckDB's json() keeps them as written. sf_sorted_json(text) rewrites JSON text with every
 // object's keys in byte order (UTF-8, what PostgreSQL's COLLATE "C" sorts by), without spaces,
 // numbers exactly as written, strings with the minimal escapes. It is a JavaScript scalar function
-// on each pooled DuckDB connection, used by the sf_to_json macro (macros.ts).
+// on each pooled DuckDB connection, called by PARSE_JSON (the sf_parse_json macro, macros.ts) when a
+// value is made, never per row read: a JavaScript call per row would cost more than the rest of a
+// row's rendering together.
 import { DuckDBScalarFunction, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { isLosslessNumber, parse } from 'lossless-json';
 

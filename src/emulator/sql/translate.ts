@@ -369,7 +369,7 @@ function rewriteCall(name: string, args: Token[][], sub: (arg: Token[]) => strin
     case 'TO_JSON':
       return `sf_to_json(${args.map(sub).join(', ')})`;
     case 'PARSE_JSON':
-      return `json(${args.map(sub).join(', ')})`;
+      return `sf_parse_json(${args.map(sub).join(', ')})`;
     default: {
       // CAST / TRY_CAST: the type words are Snowflake's, the operand is rewritten as usual.
       const inner = args[0] ?? [];

@@ -4,11 +4,14 @@
 import pLimit from 'p-limit';
 import type { ResolvedTable } from '../config';
 import { planWatermark, type TableWatermark } from '../incremental/watermark';
+import { DefinitionError } from '../errors';
 import {
+  describeTable,
   findColumn,
   planChunks,
   readColumns,
   readIntegerRanges,
+  readRetentionDays,
   readSourceTime,
   type PlanPart,
   type Snapshot,
@@ -29,6 +32,8 @@ export interface PlannedTable {
   totalRows: number;
   /** Incremental tables (source_watermark set): which rows this run reads, and how far it gets. */
   watermark?: TableWatermark;
+  /** DATA_RETENTION_TIME_IN_DAYS, read when the run pins a snapshot: how long Time Travel can read it. */
+  retentionDays?: number;
 }
 
 export interface PlannedRun {
@@ -54,6 +59,8 @@ export async function planTable(
   const split = findColumn(columns, table.split_column, 'split_column', sourceTable);
   const partition = table.partition_column ? findColumn(columns, table.partition_column, 'partition_column', sourceTable) : undefined;
   for (const key of table.primary_key) findColumn(columns, key, 'primary_key', sourceTable);
+  const retentionDays = snapshot ? await readRetentionDays(source, sourceTable) : undefined;
+  if (retentionDays === 0) throw noTimeTravel(sourceTable, ordinal);
   const target = { schema: table.target_schema, table: table.target_table };
   await checkKeyNulls(session, { index: ordinal, sourceTable, target, primaryKey: table.primary_key, columns }, snapshot);
 
@@ -77,7 +84,18 @@ export async function planTable(
     chunks,
     totalRows: chunks.reduce((n, c) => n + c.rows, 0),
     ...(incremental ? { watermark: incremental.watermark } : {}),
+    ...(retentionDays !== undefined ? { retentionDays } : {}),
   };
+}
+
+/** Every read of a pinned snapshot is an AT(); with retention 0 Snowflake answers none of them. */
+function noTimeTravel(sourceTable: SourceTable, ordinal: number): DefinitionError {
+  return new DefinitionError(
+    `source table ${describeTable(sourceTable)} keeps no Time Travel (DATA_RETENTION_TIME_IN_DAYS = 0), so a consistent snapshot of it cannot be read. ` +
+      `Give it Time Travel for the load (ALTER TABLE ${describeTable(sourceTable)} SET DATA_RETENTION_TIME_IN_DAYS = 1), ` +
+      `or read it without a snapshot ("consistent_snapshot": false) while nothing writes to it`,
+    { table: describeTable(sourceTable), path: `tables[${ordinal}]` },
+  );
 }
 
 export async function planRun(session: Session, batchSize = session.config.batch_size): Promise<PlannedRun> {

@@ -105,7 +105,7 @@ export class RunExecutor {
 
   protected async register(): Promise<void> {
     const { pool, statusSchema } = this.ctx.session;
-    await registerWorker(pool, statusSchema, { workerId: this.ctx.workerId, runId: this.ctx.runId, host: this.ctx.host, pid: process.pid, threads: this.limit.concurrency });
+    await registerWorker(pool, statusSchema, { workerId: this.ctx.workerId, runId: this.ctx.runId, host: this.ctx.host, pidNamespace: this.ctx.pidNamespace, pid: process.pid, threads: this.limit.concurrency });
     for (const record of await getRunTables(pool, statusSchema, this.ctx.runId)) {
       for (const warning of record.warnings) this.ctx.log('warn', warning, { table: `${record.targetSchema}.${record.targetTable}`, tableOrdinal: record.tableOrdinal });
     }

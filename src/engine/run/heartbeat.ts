@@ -47,6 +47,7 @@ export class Heartbeat {
         runId: ctx.runId,
         heartbeatTimeoutMs: config.worker_heartbeat_timeout_seconds * 1000,
         host: ctx.host,
+        pidNamespace: ctx.pidNamespace,
         isPidAlive,
         maxAttempts: ctx.policy.maxAttempts,
       });

@@ -4,7 +4,7 @@
 // restarts anything, so any number of workers can join and leave without changing the run.
 import { RefusedError } from '../errors';
 import type { Session } from '../session';
-import type { RunRecord } from '../state';
+import { getRunTables, type RunRecord } from '../state';
 import type { PreparedRun } from './preparedRun';
 import { findRunFor, requireSameDefinitions } from './resumeRun';
 import { requireSnapshotReadable } from './snapshotGuard';
@@ -20,10 +20,9 @@ export async function prepareJoin(session: Session, runId: string | undefined): 
   requireSameDefinitions(session, run);
   if (run.status === 'completed') return { runId: run.runId, closed: 'completed' };
   if (run.status !== 'in_progress') throw new RefusedError(notJoinable(run), { runId: run.runId });
-  const prepared = await loadRunTables(session, run.runId);
   // A joining worker is refused up front like a resume: past the retention every chunk would fail.
-  await requireSnapshotReadable(session, run, [...prepared.tables.values()].map((t) => t.sourceTable));
-  return { ...prepared, resumed: true, joined: true };
+  await requireSnapshotReadable(session, run, await getRunTables(session.pool, session.statusSchema, run.runId));
+  return { ...(await loadRunTables(session, run.runId)), resumed: true, joined: true };
 }
 
 function notJoinable(run: RunRecord): string {

@@ -19,8 +19,7 @@ import {
   type RunRecord,
 } from '../state';
 import { createTargetTable, tableExists } from '../target';
-import { configTableOf, loadRunTables, recordRunFailure } from './startRun';
-import { sourceTableOf } from './runTables';
+import { loadRunTables, recordRunFailure } from './startRun';
 import { requireSnapshotReadable } from './snapshotGuard';
 
 export interface ResumeOptions {
@@ -77,8 +76,7 @@ export async function prepareResume(session: Session, options: ResumeOptions): P
   }
   // Queueing chunks into a run that executes elsewhere reads no Snowflake; the run's workers do.
   if (!options.queueOnly) {
-    const sourceTables = (await getRunTables(pool, statusSchema, run.runId)).map((r) => sourceTableOf(session.config.source.database, configTableOf(session, r)));
-    await requireSnapshotReadable(session, run, sourceTables);
+    await requireSnapshotReadable(session, run, await getRunTables(pool, statusSchema, run.runId));
   }
 
   const { requeue } = options;

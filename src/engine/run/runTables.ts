@@ -5,6 +5,9 @@ import { sinceOf, type TableWatermark } from '../incremental/watermark';
 import type { UpsertKey } from '../target/upsertChunk';
 import type { ColumnMapping, SourceColumn } from '../types/model';
 import type { ResolvedTable } from '../config';
+import { RefusedError } from '../errors';
+import type { Session } from '../session';
+import type { TableRecord } from '../state';
 
 export interface RunTable {
   ordinal: number;
@@ -30,6 +33,13 @@ export interface RunTable {
 
 export function sourceTableOf(database: string, table: ResolvedTable): SourceTable {
   return { database, schema: table.source_schema, table: table.source_table };
+}
+
+/** The config's definition of a run's table: matched by target, as the config hash pins them. */
+export function configTableOf(session: Session, record: TableRecord): ResolvedTable {
+  const table = session.config.tables.find((t) => t.target_schema === record.targetSchema && t.target_table === record.targetTable);
+  if (!table) throw new RefusedError(`run ${record.runId} loads ${record.targetSchema}.${record.targetTable}, which this config does not list`, { runId: record.runId });
+  return table;
 }
 
 /** The primary key's target column names. */

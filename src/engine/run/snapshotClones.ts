@@ -3,7 +3,7 @@
 // dropped when the run completes or is abandoned. Recorded in the run's options, so any worker,
 // on any host, reads the same clones.
 import { errorMessage } from '../errors';
-import { createClone, describeTable, dropClone, readRetentionDays, type SnowflakeSource, type SourceTable } from '../source';
+import { createClone, describeTable, dropClone, type SnowflakeSource, type SourceTable } from '../source';
 import { chooseSnapshot, type SnapshotChoice } from '../plan/snapshotChoice';
 import type { PlannedRun } from '../plan/planRun';
 import type { RunEstimate } from '../plan/estimate';
@@ -43,9 +43,10 @@ export function cloneNameFor(runId: string, table: SourceTable, cloneSchema: str
 export async function pinSnapshot(session: Session, plan: PlannedRun, runId: string, estimate: RunEstimate): Promise<StoredSnapshot | undefined> {
   const { snapshot } = plan;
   if (!snapshot) return undefined;
-  const retentions = await Promise.all(
-    plan.tables.map(async (t) => ({ table: `${t.sourceTable.schema}.${t.sourceTable.table}`, days: await readRetentionDays(session.source, t.sourceTable) })),
-  );
+  const retentions = plan.tables.map((t) => {
+    if (t.retentionDays === undefined) throw new Error(`pinSnapshot: ${describeTable(t.sourceTable)} was planned at a snapshot without reading its retention`);
+    return { table: `${t.sourceTable.schema}.${t.sourceTable.table}`, days: t.retentionDays };
+  });
   const choice = chooseSnapshot(session.config.snapshot, estimate.seconds, retentions);
   if (choice.mode !== 'clone') return { ...choice, clones: [] };
   const clones: RunClone[] = [];

@@ -2,19 +2,24 @@
 // that instant (DATA_RETENTION_TIME_IN_DAYS, counted on Snowflake's clock). Past that, every chunk
 // would fail: the run is refused up front, before a chunk is claimed, with what to do instead.
 import { RefusedError } from '../errors';
-import { describeTable, readRetentionDays, readSourceTime, type SourceTable } from '../source';
+import { describeTable, readRetentionDays, readSourceTime } from '../source';
 import type { Session } from '../session';
-import type { RunRecord } from '../state';
+import type { RunRecord, TableRecord } from '../state';
+import { configTableOf, sourceTableOf } from './runTables';
 import { storedSnapshotOf } from './snapshotClones';
 import { snapshotToDate } from './snapshot';
 
 const DAY_MS = 86_400_000;
 
-/** `tables`: the run's source tables. Runs that read clones, or no snapshot, always pass. */
-export async function requireSnapshotReadable(session: Session, run: RunRecord, tables: readonly SourceTable[]): Promise<void> {
+/**
+ * Checked wherever a run is about to execute chunks (a stored plan's start, resume, a joining
+ * worker), before anything about the run changes. `records`: the run's tables. Runs that read
+ * clones, or no snapshot, always pass.
+ */
+export async function requireSnapshotReadable(session: Session, run: RunRecord, records: readonly TableRecord[]): Promise<void> {
   if (!run.snapshotAt || (storedSnapshotOf(run)?.clones.length ?? 0) > 0) return;
   const ageMs = snapshotToDate(await readSourceTime(session.source)).getTime() - run.snapshotAt.getTime();
-  for (const table of tables) {
+  for (const table of records.map((record) => sourceTableOf(session.config.source.database, configTableOf(session, record)))) {
     const days = await readRetentionDays(session.source, table);
     if (ageMs < days * DAY_MS) continue;
     const hours = (ageMs / 3_600_000).toFixed(1);

@@ -32,7 +32,7 @@ import { runWatermarks, type TableWatermark } from '../incremental/watermark';
 import { requireUniqueKey } from '../incremental/uniqueKey';
 import { newRunId } from '../state/runId';
 import { estimateRun, type RunEstimate } from '../plan/estimate';
-import { buildRunTable, sourceTableOf, targetKeyOf, type RunTable } from './runTables';
+import { buildRunTable, configTableOf, sourceTableOf, targetKeyOf, type RunTable } from './runTables';
 import { snapshotOf, snapshotToDate } from './snapshot';
 import { dropClones, pinSnapshot, storedSnapshotOf, type StoredSnapshot } from './snapshotClones';
 import { requireSnapshotReadable } from './snapshotGuard';
@@ -204,7 +204,7 @@ export async function recordRunFailure(session: PgSession, runId: string, err: u
 
 /** A stored plan is checked again before it starts: the target or the source may have changed since. */
 async function checkStoredPlan(session: Session, run: RunRecord, records: TableRecord[]): Promise<void> {
-  await requireSnapshotReadable(session, run, records.map((r) => sourceTableOf(session.config.source.database, configTableOf(session, r))));
+  await requireSnapshotReadable(session, run, records);
   await checkColumnTypes(session);
   const snapshot = snapshotOf(run);
   for (const record of records) {
@@ -221,13 +221,6 @@ async function checkStoredPlan(session: Session, run: RunRecord, records: TableR
       snapshot,
     );
   }
-}
-
-/** The config's definition of a run's table: matched by target, as the config hash pins them. */
-export function configTableOf(session: Session, record: TableRecord): ResolvedTable {
-  const table = session.config.tables.find((t) => t.target_schema === record.targetSchema && t.target_table === record.targetTable);
-  if (!table) throw new RefusedError(`run ${record.runId} loads ${record.targetSchema}.${record.targetTable}, which this config does not list`, { runId: record.runId });
-  return table;
 }
 
 /** The run's tables as the executor needs them, and its totals. */

@@ -43,7 +43,9 @@ export async function failRun(db: Queryable, schema: string, runId: string, erro
 /**
  * Desired threads per worker and rows per chunk; workers pick them up on their next heartbeat. A
  * change is recorded in migration_run_tunings by the same statement, with its time: the panel's
- * tuning marks, for a run tuned from anywhere.
+ * tuning marks, for a run tuned from anywhere. Whether the values change is part of the UPDATE's
+ * WHERE, which PostgreSQL checks again on the row's newest version after waiting for its lock:
+ * of two identical tunes at the same instant, the second changes nothing and records nothing.
  */
 export async function setTunables(
   db: Queryable,
@@ -58,22 +60,19 @@ export async function setTunables(
   }
   const t = statusTables(schema);
   const { rows } = await db.query(
-    `WITH before AS (
-       -- The statement's snapshot: the values before this update (a FOR UPDATE here would skip the row the update changes).
-       SELECT parallel_threads, batch_size FROM ${t.runs} WHERE run_id = $1
-     ), tuned AS (
+    `WITH tuned AS (
        UPDATE ${t.runs} SET parallel_threads = coalesce($2, parallel_threads), batch_size = coalesce($3, batch_size)
-       WHERE run_id = $1 RETURNING *
+       WHERE run_id = $1
+         AND (parallel_threads, batch_size) IS DISTINCT FROM (coalesce($2, parallel_threads), coalesce($3, batch_size))
+       RETURNING *
      ), recorded AS (
        INSERT INTO ${t.tunings} (run_id, parallel_threads, batch_size)
-       SELECT tuned.run_id, tuned.parallel_threads, tuned.batch_size FROM tuned, before
-       WHERE (tuned.parallel_threads, tuned.batch_size) IS DISTINCT FROM (before.parallel_threads, before.batch_size)
+       SELECT run_id, parallel_threads, batch_size FROM tuned
      )
      SELECT * FROM tuned`,
     [runId, tunables.parallelThreads ?? null, tunables.batchSize ?? null],
   );
-  if (!rows[0]) throw new RefusedError(`run ${runId} does not exist`, { runId });
-  return toRunRecord(rows[0]);
+  return rows[0] ? toRunRecord(rows[0]) : requireRun(db, t.runs, runId);
 }
 
 /** Workers stop claiming at once and finish the chunks they hold; the run then closes as `stopped`. */

@@ -10,18 +10,20 @@ export interface WorkerIdentity {
   runId: string;
   host: string;
   pid: number;
+  /** Which pids `pid` is one of (see migration 000006); null where the system does not say. */
+  pidNamespace?: string | null;
   threads: number;
 }
 
 export async function registerWorker(db: Queryable, schema: string, worker: WorkerIdentity): Promise<WorkerRecord> {
   const { rows } = await db.query(
-    `INSERT INTO ${statusTables(schema).workers} (worker_id, run_id, host, pid, threads)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO ${statusTables(schema).workers} (worker_id, run_id, host, pid, threads, pid_namespace)
+     VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (worker_id) DO UPDATE
        SET run_id = excluded.run_id, host = excluded.host, pid = excluded.pid, threads = excluded.threads,
-           status = 'running', heartbeat_at = now(), stopped_at = NULL
+           pid_namespace = excluded.pid_namespace, status = 'running', heartbeat_at = now(), stopped_at = NULL
      RETURNING *`,
-    [worker.workerId, worker.runId, worker.host, worker.pid, worker.threads],
+    [worker.workerId, worker.runId, worker.host, worker.pid, worker.threads, worker.pidNamespace ?? null],
   );
   return toWorkerRecord(rows[0]!);
 }
@@ -89,8 +91,9 @@ export interface ReclaimOptions {
   runId: string;
   /** A worker (and a chunk) whose heartbeat is older than this is dead. */
   heartbeatTimeoutMs: number;
-  /** This process's host: workers registered on it are checked by pid too. */
+  /** This process's host and pid namespace: workers registered with both are checked by pid too. */
   host: string;
+  pidNamespace?: string | null;
   isPidAlive: (pid: number) => boolean;
   /** A reclaimed chunk that already had this many claims fails instead of going back to pending. */
   maxAttempts: number;
@@ -117,7 +120,7 @@ export interface ReclaimResult {
 
 /**
  * Takes back the chunks of dead workers: those whose heartbeat is stale, and those on this host
- * whose process is gone (found at once, without waiting for the timeout). Pid reuse can hide a
+ * and in this pid namespace whose process is gone (found at once, without waiting for the timeout). Pid reuse can hide a
  * dead process; the heartbeat timeout still catches it. In-progress chunks with a stale
  * heartbeat are taken back even when their worker row is missing. Chunks failed here count in
  * their table through the trigger of sql/migrations/000002, like every other chunk change.
@@ -125,8 +128,9 @@ export interface ReclaimResult {
 export async function reclaimDeadWorkers(db: Queryable, schema: string, options: ReclaimOptions): Promise<ReclaimResult> {
   const t = statusTables(schema);
   const local = await db.query<{ worker_id: string; pid: number }>(
-    `SELECT worker_id, pid FROM ${t.workers} WHERE run_id = $1 AND host = $2 AND status = 'running'`,
-    [options.runId, options.host],
+    `SELECT worker_id, pid FROM ${t.workers}
+     WHERE run_id = $1 AND host = $2 AND pid_namespace IS NOT DISTINCT FROM $3 AND status = 'running'`,
+    [options.runId, options.host, options.pidNamespace ?? null],
   );
   const gone = local.rows.filter((w) => !options.isPidAlive(Number(w.pid))).map((w) => w.worker_id);
   const { rows } = await db.query(
