@@ -13,7 +13,7 @@
 //   BINARY  → bytea              upper-case hex
 //   VARIANT/OBJECT/ARRAY → jsonb JSON without spaces, every object's keys in byte order: Snowflake's
 //                                TO_JSON (Snowflake keeps an OBJECT's keys sorted), and the status
-//                                schema's canonical_json() over the jsonb (migration 000005). The
+//                                schema's canonical_json() over the jsonb (migrations 000005, 000007). The
 //                                one value this misses: a number Snowflake writes in exponent
 //                                notation (a double beyond NUMBER's range, e.g. 1e300), which jsonb
 //                                holds as plain digits — such a row shows as a mismatch.
