@@ -9,8 +9,8 @@
 //   - peak worker RSS at batch size 25k and 500k on both paths;
 //   - the query path's source side alone (emulator + snowflake-sdk, no PostgreSQL);
 //   - on paper: loader and PostgreSQL cores for 272M rows in 30 minutes;
-//   - with --verify: `thaw verify` of the loaded table, and each side alone (--verify-only: one
-//     load, then only that).
+//   - with --verify: `thaw verify` of the loaded table, and each side alone (--skip-path-runs:
+//     one load, then only --verify and --incremental).
 // Prints the table and writes the figures to bench-results.json.
 import { Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -28,7 +28,7 @@ import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
 import { Requests } from '../protocol/engine';
-import { benchIncremental } from './incremental';
+import { benchIncremental, type IncrementalFigures } from './incremental';
 import { benchVerify, benchVerifySides, describeSide, describeVerify, type SideFigures, type VerifyFigures } from './verify';
 import { PostgresCpu } from './postgresCpu';
 
@@ -40,11 +40,11 @@ const options = new Command()
   .option('--large-batch-size <n>', 'the second batch size, for peak RSS', (v) => Number(v), 500_000)
   .option('--skip-source-only', 'skip the query path’s source-side-alone measure')
   .option('--verify', 'then thaw verify of the loaded table (partitioned by VISIT_DATE, as the demo), and each side alone at 1 and --threads connections')
-  .option('--verify-only', 'one full load, then only what --verify measures')
+  .option('--skip-path-runs', 'one full load instead of the extract-path runs, raw COPY and source-side measure: then only --verify and --incremental')
   .option('--incremental', 'then an UPSERT run where every row changed, its PostgreSQL limit, and thaw verify of the table')
   .option('--out <file>', 'where to write the figures', 'bench-results.json')
   .parse(process.argv)
-  .opts<{ rows: number; threads: number; batchSize: number; largeBatchSize: number; skipSourceOnly?: boolean; verify?: boolean; verifyOnly?: boolean; incremental?: boolean; out: string }>();
+  .opts<{ rows: number; threads: number; batchSize: number; largeBatchSize: number; skipSourceOnly?: boolean; verify?: boolean; skipPathRuns?: boolean; incremental?: boolean; out: string }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const target = `analytics_demo.${DEMO_TABLE.toLowerCase()}`;
@@ -181,11 +181,14 @@ async function main(): Promise<void> {
     const verifyConfig = join(env.dir, 'verify.json');
     await writeFile(verifyConfig, await readFile(env.configPath, 'utf8'));
     const b = options.batchSize;
-    if (options.verifyOnly) {
-      await thawRun(env, pgCpu, `the full load to verify (query path, batch ${b})`, 'query', b);
-      const verify = await verifyFigures(verifyConfig, pgCpu);
-      await writeFile(options.out, `${JSON.stringify({ rows: options.rows, threads: options.threads, verify }, null, 2)}\n`);
-      printVerify(verify);
+    if (options.skipPathRuns) {
+      const load = await thawRun(env, pgCpu, `the full load (query path, batch ${b})`, 'query', b);
+      const verify = options.verify ? await verifyFigures(verifyConfig, pgCpu) : undefined;
+      const incremental = options.incremental ? await benchIncremental(env, options.threads, say) : undefined;
+      await writeFile(options.out, `${JSON.stringify({ rows: options.rows, threads: options.threads, load, verify, incremental }, null, 2)}\n`);
+      process.stdout.write(`\nthe full load: ${load.rowsPerSecond.toLocaleString('en-US')} rows/s\n`);
+      if (verify) printVerify(verify);
+      if (incremental) printIncremental(incremental);
       process.stdout.write(`figures written to ${options.out}\n`);
       return;
     }
@@ -251,13 +254,7 @@ async function main(): Promise<void> {
       [`query, batch ${large}`, queryLarge],
     ]);
     if (verify) printVerify(verify);
-    if (incremental) {
-      const { upsert, upsertLimit, verify } = incremental;
-      const w = (line: string) => process.stdout.write(`${line}\n`);
-      w(`upsert, every row changed    ${upsert.rowsPerSecond.toLocaleString('en-US')} rows/s (${round(upsert.seconds)} s)`);
-      w(`staging + ON CONFLICT alone  ${upsertLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit of the same merge)`);
-      w(`verify                       ${describeVerify(verify)}`);
-    }
+    if (incremental) printIncremental(incremental);
   } finally {
     await env.close();
   }
@@ -269,6 +266,13 @@ async function verifyFigures(configPath: string, pgCpu: PostgresCpu): Promise<{ 
   const whole = await benchVerify(configPath, say);
   const sides = await benchVerifySides(configPath, [...new Set([1, options.threads])], pgCpu, say);
   return { whole, sides };
+}
+
+function printIncremental({ upsert, upsertLimit, verify }: IncrementalFigures): void {
+  const w = (line: string) => process.stdout.write(`${line}\n`);
+  w(`upsert, every row changed    ${upsert.rowsPerSecond.toLocaleString('en-US')} rows/s (${round(upsert.seconds)} s)`);
+  w(`staging + ON CONFLICT alone  ${upsertLimit.rowsPerSecond.toLocaleString('en-US')} rows/s (the PostgreSQL limit of the same merge)`);
+  w(`verify                       ${describeVerify(verify)}`);
 }
 
 function printVerify(v: { whole: VerifyFigures; sides: SideFigures[] }): void {
