@@ -80,12 +80,15 @@ describe('honest ends: every exit path of the run loop', function () {
   it('a failure mid-run reports the true loaded rows and failed chunks, and closes the run failed with its cause', async () => {
     const { finished, runId } = await runFailingAt('claim loop');
     const t = await truth(runId);
-    assert.ok(t.rowsLoaded >= 60 && t.failedChunks === 1, JSON.stringify(t));
+    // The NUL chunk fails; a chunk still loading when the beat throws fails with it (out of
+    // attempts) when a loaded machine slows the 20-row chunks past the 100 ms beat. Either way the
+    // report must say what the status tables hold.
+    assert.ok(t.rowsLoaded >= 60 && t.failedChunks >= 1 && t.failedChunks <= 2, JSON.stringify(t));
     assert.deepEqual(
       [finished.status, finished.rowsLoaded, finished.failedChunks, finished.rowsLoadedHere, finished.rowsTotal],
-      ['failed', t.rowsLoaded, 1, t.rowsLoaded, 200],
+      ['failed', t.rowsLoaded, t.failedChunks, t.rowsLoaded, 200],
     );
-    assert.match(finished.error!, /injected: claim loop.*1 chunk\(s\) failed/);
+    assert.match(finished.error!, new RegExp(`injected: claim loop.*${t.failedChunks} chunk\\(s\\) failed`));
     assert.equal(t.run.status, 'failed');
     assert.match(t.run.error!, /injected: claim loop/);
     assert.deepEqual(t.workers, ['stopped']);

@@ -122,8 +122,9 @@ describe('chunk stream backpressure (emulator, real snowflake-sdk)', function ()
     assert.ok(peakAhead <= Math.ceil(highWaterMark / lineBytes) + 64, `${peakAhead} rows ahead of the consumer`);
     // The driver holds the result chunk being read and the one it prefetches (1 MiB each here, in
     // two or three forms) plus fixed overhead: measured ~31 MB, never the 73 MB chunk, and no more
-    // at the last pause than at the first.
+    // at the last pause than at the second. The first pause can come before the prefetch has
+    // filled (seen once on a loaded machine: 152, 169, 167, 168 MB), so it is not the baseline.
     assert.ok(heapGrowth < 48, `heap + buffers kept ${heapGrowth.toFixed(1)} MB for a ${(chunkBytes / MB).toFixed(0)} MB chunk`);
-    assert.ok(retainedAtPause.at(-1)! - retainedAtPause[0]! < 16 * MB, `retained memory grew from pause to pause: ${retainedAtPause.map((b) => (b / MB).toFixed(0)).join(', ')} MB`);
+    assert.ok(retainedAtPause.at(-1)! - retainedAtPause[1]! < 16 * MB, `retained memory grew from pause to pause: ${retainedAtPause.map((b) => (b / MB).toFixed(0)).join(', ')} MB`);
   });
 });

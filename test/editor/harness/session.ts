@@ -32,6 +32,7 @@ export class EditorStepError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const WORKBENCH_LOAD_TIMEOUT_MS = 120_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function artifactsDir(): string {
@@ -84,7 +85,9 @@ export class EditorSession {
   async load(): Promise<void> {
     this.page_ ??= await this.browser.context.newPage();
     await this.step('load the workbench', `the VS Code workbench at ${this.workbenchUrl()}`, async () => {
-      await this.page.goto(this.workbenchUrl());
+      // The first load of code-server's workbench (~7 s alone) passed Playwright's default 30 s
+      // once on a loaded two-core machine.
+      await this.page.goto(this.workbenchUrl(), { timeout: WORKBENCH_LOAD_TIMEOUT_MS });
       await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: DEFAULT_TIMEOUT_MS });
     });
   }
@@ -92,7 +95,7 @@ export class EditorSession {
   /** Reloads the window, as "Developer: Reload Window" does. */
   async reload(): Promise<void> {
     await this.step('reload the window', 'the workbench back after a reload', async () => {
-      await this.page.reload();
+      await this.page.reload({ timeout: WORKBENCH_LOAD_TIMEOUT_MS });
       await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: DEFAULT_TIMEOUT_MS });
     });
   }
