@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../emulator';
+import { startEmulator, type DemoOrder, type Emulator } from '../emulator';
 import { startLocalPostgres, type LocalPostgres } from './localPostgres';
 
 export const DEMO_TABLE = 'FACTVISITCALLPERFORMANCE_CR';
@@ -27,6 +27,8 @@ export interface DemoOptions {
   extractMode?: 'auto' | 'unload' | 'query';
   /** npm run bench: the emulator answers a repeated unload from its earlier file (files already staged). */
   reuseUnloads?: boolean;
+  /** How the source rows lie in storage (the demo's day chunks want `visit_date`; the bench's VISIT_ID chunks, `generated`). */
+  demoOrder?: DemoOrder;
 }
 
 export async function startDemoEnvironment(options: DemoOptions, say: (line: string) => void): Promise<DemoEnvironment> {
@@ -37,7 +39,7 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
   const database = 'warehouse';
   await postgres.createDatabase(database);
   say(`starting the Snowflake-protocol emulator with ${options.rows.toLocaleString('en-US')} generated rows ...`);
-  const emulator = await startEmulator({ port: 0, duckdbPath: join(dir, 'source.duckdb'), demoRows: options.rows, spoolDir: join(dir, 'spool'), reuseUnloads: options.reuseUnloads ?? false });
+  const emulator = await startEmulator({ port: 0, duckdbPath: join(dir, 'source.duckdb'), demoRows: options.rows, demoOrder: options.demoOrder, spoolDir: join(dir, 'spool'), reuseUnloads: options.reuseUnloads ?? false });
 
   process.env.THAW_DEMO_SNOWFLAKE_PASSWORD = 'demo';
   process.env.THAW_DEMO_PG_PASSWORD = pgPassword;

@@ -47,7 +47,7 @@ function describePaths(chunks: { unload: number; query: number }): string {
 }
 
 async function main(): Promise<number> {
-  const env = await startDemoEnvironment(options, say);
+  const env = await startDemoEnvironment({ ...options, demoOrder: 'visit_date' }, say);
   try {
     say(`config: ${env.configPath}`);
     const kept = relative(process.cwd(), await keepConfig(env.configPath));

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmulatorDatabase } from './db/database';
-import { seedDemoTable } from './demoData';
+import { seedDemoTable, type DemoOrder } from './demoData';
 import { FaultInjector, type FaultCounters, type FaultSettings } from './faults';
 import { createEmulatorServer } from './server/http';
 import { Privileges, type RevokedSelect } from './server/privileges';
@@ -15,7 +15,7 @@ import { StageStore } from './stage/stageStore';
 import { UnloadCache } from './stage/unloadCache';
 
 export type { FaultCounters, FaultSettings, FailureKind, QueryFailureRule } from './faults';
-export { seedDemoTable, DEMO_TABLE } from './demoData';
+export { seedDemoTable, DEMO_TABLE, type DemoOrder } from './demoData';
 export type { RevokedSelect } from './server/privileges';
 export type { ReceivedQuery } from './server/receivedQueries';
 
@@ -26,6 +26,8 @@ export interface EmulatorOptions {
   duckdbPath?: string;
   /** Seed PUBLIC.FACTVISITCALLPERFORMANCE_CR with this many rows (replacing it). */
   demoRows?: number;
+  /** How the demo rows lie in storage (demoData.ts); default `generated`. */
+  demoOrder?: DemoOrder;
   faults?: Partial<FaultSettings>;
   /** Where result chunk files are spooled; default a fresh temp directory (removed on close). */
   spoolDir?: string;
@@ -67,7 +69,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ownSpool = options.spoolDir === undefined;
   const spoolDir = options.spoolDir ?? (await mkdtemp(join(tmpdir(), 'thaw-emulator-')));
   try {
-    if (options.demoRows !== undefined) await db.withConnection((conn) => seedDemoTable(conn, options.demoRows!));
+    if (options.demoRows !== undefined) await db.withConnection((conn) => seedDemoTable(conn, options.demoRows!, options.demoOrder));
   } catch (err) {
     db.close();
     throw err;
