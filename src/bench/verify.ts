@@ -1,5 +1,5 @@
-// `thaw verify` of the whole table, timed: after the full load (--verify, also alone with
-// --verify-only) and after the UPSERT run (--incremental). With --verify, each side is also
+// `thaw verify` of the whole table, timed: after the full load (--verify; with --skip-path-runs,
+// after one load alone) and after the UPSERT run (--incremental). With --verify, each side is also
 // measured alone at 1 and more connections, with its database's CPU per row: the figures the
 // README's estimate for 272M rows is worked out from.
 import { openSession, type Session } from '../engine/session';

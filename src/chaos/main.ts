@@ -75,7 +75,7 @@ function summarize(results: IterationResult[], seed: number, seconds: number): n
   say(`  faults                ${sum((r) => r.faults.length)}`);
   for (const [kind, n] of byKind) say(`    ${kind.padEnd(20)}${n}`);
   const early = sum((r) => (r.completedBeforeFinalKill ? 1 : 0));
-  say(`  recovery resumes      ${sum((r) => r.recoveries)} (every process gone mid-run), plus one final thaw resume per iteration`);
+  say(`  recovery resumes      ${sum((r) => r.recoveries)} (every process gone mid-run), plus the final thaw resume of each iteration still running at the final kill`);
   say(`  completed before the final kill (no final resume)  ${early}`);
   say(`  rows compared         ${sum((r) => r.rowsCompared).toLocaleString('en-US')}`);
   say(`  mismatches            ${mismatches}`);
