@@ -3,7 +3,7 @@
 // it as the engine does (streamChunk, `threads` chunks at a time) into nothing, once per setting,
 // printing rows/s, this process's CPU per row and its peak RSS.
 //
-//   node --import tsx scripts/driver-knobs.ts [rows=300000] [threads=4]
+//   node [V8 flags] --import tsx scripts/driver-knobs.ts [rows=300000] [threads=4] [hwm:prefetch,…]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +22,23 @@ if (process.argv[2] === 'serve') {
   registerEmulatorCommand(program);
   await program.parseAsync(['node', 'thaw', 'emulator', ...process.argv.slice(3)]);
 } else {
-  await measure(Number(process.argv[2] ?? 300_000), Number(process.argv[3] ?? 4));
+  await measure(Number(process.argv[2] ?? 300_000), Number(process.argv[3] ?? 4), knobSettings(process.argv[4]));
 }
 
-async function measure(rows: number, threads: number): Promise<void> {
+/** `64:1,256:1` → [[64, 1], [256, 1]]; by default the settings worth comparing. */
+function knobSettings(arg: string | undefined): Array<readonly [number, number]> {
+  if (!arg) return [[10, 2], [64, 1], [64, 2], [256, 1], [256, 2], [1024, 1]];
+  return arg.split(',').map((pair) => {
+    const [highWaterMark, prefetch] = pair.split(':').map(Number);
+    return [highWaterMark!, prefetch!] as const;
+  });
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MB`;
+}
+
+async function measure(rows: number, threads: number, settings: ReadonlyArray<readonly [number, number]>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'thaw-driver-knobs-'));
   const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'serve', '--port', '0', '--duckdb', join(dir, 'demo.duckdb'), '--demo-rows', String(rows), '--spool-dir', join(dir, 'spool')], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -34,9 +47,9 @@ async function measure(rows: number, threads: number): Promise<void> {
     const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
     const url = /^listening on (http:\/\/\S+)$/.exec(firstLine)?.[1];
     if (!url) throw new Error(`unexpected first line: ${firstLine}`);
-    console.log('| rowStreamHighWaterMark | resultPrefetch | rows/s | driver process µs/row | peak RSS |');
-    console.log('|---|---|---|---|---|');
-    for (const [highWaterMark, prefetch] of [[10, 2], [64, 1], [64, 2], [256, 1], [256, 2], [1024, 1]] as const) {
+    console.log('| rowStreamHighWaterMark | resultPrefetch | rows/s | driver process µs/row | peak RSS | heap used, external at that peak |');
+    console.log('|---|---|---|---|---|---|');
+    for (const [highWaterMark, prefetch] of settings) {
       const source = await openSource(
         { account: 'emu', username: 'U', warehouse: 'WH', database: 'DEMO', schema: 'PUBLIC', role: undefined, access_url: url, auth: { method: 'password', password: new Secret('pw', 'P') } },
         { logDir: dir, rowStreamHighWaterMark: highWaterMark, resultPrefetch: prefetch },
@@ -49,8 +62,11 @@ async function measure(rows: number, threads: number): Promise<void> {
         partitionIsNull: false, partitionValue: null, splitIsNull: false,
         splitLow: i === 0 ? null : String(i * step), splitHigh: i === threads * 4 - 1 ? null : String((i + 1) * step), rows: step,
       }));
-      let peak = 0;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      let peak = process.memoryUsage();
+      const sampler = setInterval(() => {
+        const now = process.memoryUsage();
+        if (now.rss > peak.rss) peak = now;
+      }, 50);
       const cpu = process.cpuUsage();
       const started = performance.now();
       let streamed = 0;
@@ -67,7 +83,7 @@ async function measure(rows: number, threads: number): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       const used = process.cpuUsage(cpu);
       clearInterval(sampler);
-      console.log(`| ${highWaterMark} | ${prefetch} | ${Math.round(streamed / seconds)} | ${((used.user + used.system) / streamed).toFixed(2)} | ${Math.round(peak / 2 ** 20)} MB |`);
+      console.log(`| ${highWaterMark} | ${prefetch} | ${Math.round(streamed / seconds)} | ${((used.user + used.system) / streamed).toFixed(2)} | ${mb(peak.rss)} | ${mb(peak.heapUsed)}, ${mb(peak.external)} |`);
       await source.close();
     }
   } finally {
