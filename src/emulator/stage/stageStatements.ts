@@ -155,9 +155,10 @@ async function unload(ctx: StageContext, db: EmulatorDatabase, stage: string, pr
   if (reused === undefined) await gzipInto(plain, file);
   if (cacheKey !== undefined && reused === undefined && rows > 0) await ctx.unloadCache!.keep(cacheKey, file, rows);
   // Snowflake writes no file for an empty result.
-  const written = rows === 0 ? [] : await ctx.stages.list(stage, path);
+  const staged = rows === 0 ? undefined : await ctx.stages.file(stage, path);
   if (rows === 0) await ctx.stages.remove(stage, path);
-  const size = written[0]?.size ?? 0;
+  const written = staged ? [staged] : [];
+  const size = staged?.size ?? 0;
   if (detailed) {
     await spool.add(written.map((f) => [f.path, String(f.size), String(rows)]));
     return { rowType: [text('FILE_NAME'), number('FILE_SIZE'), number('ROW_COUNT')], statementTypeId: QUERY_TYPE_ID };
