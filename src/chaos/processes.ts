@@ -2,7 +2,6 @@
 // processes that joined, the resumes), their engine workers (children of the CLI), and the
 // workers left behind by a CLI killed alone. The chaos run kills them with SIGKILL, as a crash would.
 import { execFileSync } from 'node:child_process';
-import pidtree from 'pidtree';
 import { startCli, type CliProcess, type CliResult } from '../../test/support/cli';
 
 export interface Invocation {
@@ -54,7 +53,7 @@ export class RunProcesses {
     const until = Date.now() + waitMs;
     for (;;) {
       const pid = invocation.cli.child.pid;
-      const children = pid !== undefined && !invocation.result ? await pidtree(pid).catch(() => []) : [];
+      const children = pid !== undefined && !invocation.result ? childPids(pid) : [];
       if (children.length > 0 || invocation.result || Date.now() > until) return children;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -74,10 +73,7 @@ export class RunProcesses {
     return killed;
   }
 
-  /**
-   * Kills every process of the run at once, without waiting: also usable while the process is
-   * exiting. A CLI's worker is its child (forked), so `pgrep -P` finds it.
-   */
+  /** Kills every process of the run at once, without waiting: also usable while the process is exiting. */
   killAllNow(): number {
     let killed = 0;
     for (const invocation of this.live()) {
@@ -95,6 +91,10 @@ export class RunProcesses {
   }
 }
 
+/**
+ * A CLI's worker is its child (forked). Synchronous, so that it also serves Ctrl-C while the
+ * process exits.
+ */
 function childPids(pid: number): number[] {
   try {
     return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);

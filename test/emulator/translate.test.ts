@@ -40,6 +40,12 @@ describe('emulator: Snowflake → DuckDB translation', () => {
     assert.equal(one(`SELECT TO_VARCHAR(CURRENT_TIMESTAMP(), 'YYYY')`).sql, `SELECT (strftime(sf_local(sf_now()), '%Y'))`);
   });
 
+  it('uses DuckDB concat_ws for CONCAT_WS only when no argument can be NULL (DuckDB skips NULLs, Snowflake returns NULL)', () => {
+    assert.equal(one(`SELECT CONCAT_WS(CHR(9), COALESCE("A", CHR(92) || 'N'), 'x')`).sql, `SELECT concat_ws(CHR(9), COALESCE("A", CHR(92) || 'N'), 'x')`);
+    assert.equal(one(`SELECT CONCAT_WS(',', COALESCE("A", "B"), 'x')`).sql, `SELECT (CASE WHEN (',') IS NULL THEN NULL ELSE (COALESCE("A", "B")) || (',') || ('x') END)`);
+    assert.throws(() => one(`SELECT CONCAT_WS(',')`), /CONCAT_WS needs a separator and at least one value/);
+  });
+
   it('turns AT(TIMESTAMP => ...) into a time-travel read', () => {
     const s = one(`SELECT COUNT(*) FROM "DB"."PUBLIC"."T" AT(TIMESTAMP => '2024-05-01 12:34:56.789 +00:00'::TIMESTAMP_TZ) WHERE "A" = ?`);
     assert.equal(s.sql, `SELECT COUNT(*) FROM __thaw_tt_0__ AS "T" WHERE "A" = ?`);

@@ -149,6 +149,18 @@ describe('emulator: value types through the real driver', function () {
     await assert.rejects(execute(conn, `SELECT * FROM emu.staging.small`), (err: { code?: string; sqlState?: string }) => err.code === '002003' && err.sqlState === '42S02');
   });
 
+  it('answers CONCAT_WS as Snowflake does: NULL when any argument is NULL, on both of its translations', async () => {
+    // Row 1 holds NULL in every column but ID. The COALESCEd form is DuckDB's concat_ws, the other
+    // the NULL-propagating chain; both must agree with Snowflake where their domains meet.
+    const rows = await execute(conn, `SELECT CONCAT_WS(CHR(9), COALESCE("T", CHR(92) || 'N'), COALESCE(TO_VARCHAR("ID"), 'x')) AS "SAFE",
+      CONCAT_WS(',', "T", 'b') AS "LOOSE", CONCAT_WS(',', TO_VARCHAR("ID"), 'b') AS "LOOSE_SET", CONCAT_WS(NULL, 'a', 'b') AS "NULL_SEPARATOR"
+      FROM "EDGE" WHERE "ID" IN (1, 3) ORDER BY "ID"`);
+    assert.deepEqual(rows, [
+      { SAFE: '\\N\t1', LOOSE: null, LOOSE_SET: '1,b', NULL_SEPARATOR: null },
+      { SAFE: 'Zürich ☕ 東京 😀\t3', LOOSE: 'Zürich ☕ 東京 😀,b', LOOSE_SET: '3,b', NULL_SEPARATOR: null },
+    ]);
+  });
+
   it('answers a syntax error the Snowflake way', async () => {
     await assert.rejects(execute(conn, `SELEC 1`), (err: { code?: string; sqlState?: string }) => err.code === '001003' && err.sqlState === '42000');
   });

@@ -149,7 +149,7 @@ describe('render expressions', () => {
   });
 
   it('joins fields with CHR(9)', () => {
-    assert.equal(renderRow([col('A', 'NUMBER', 38, 0), col('B', 'DATE')]), `COALESCE(TO_VARCHAR("A"), CHR(92) || 'N') || CHR(9) || COALESCE(TO_VARCHAR("B", 'YYYY-MM-DD'), CHR(92) || 'N')`);
+    assert.equal(renderRow([col('A', 'NUMBER', 38, 0), col('B', 'DATE')]), `CONCAT_WS(CHR(9), COALESCE(TO_VARCHAR("A"), CHR(92) || 'N'), COALESCE(TO_VARCHAR("B", 'YYYY-MM-DD'), CHR(92) || 'N'))`);
   });
 
   it('renders boundaries so they round-trip through CAST', () => {

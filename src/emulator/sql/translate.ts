@@ -335,7 +335,7 @@ function readCall(tokens: readonly Token[], open: number): Call {
   throw new SqlSyntaxError('unbalanced parentheses');
 }
 
-const REWRITTEN_CALLS = new Set(['TO_VARCHAR', 'TO_CHAR', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'SYSTIMESTAMP', 'GETDATE', 'SYSDATE', 'CURRENT_DATE', 'TO_JSON', 'PARSE_JSON', 'CAST', 'TRY_CAST']);
+const REWRITTEN_CALLS = new Set(['TO_VARCHAR', 'TO_CHAR', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'SYSTIMESTAMP', 'GETDATE', 'SYSDATE', 'CURRENT_DATE', 'TO_JSON', 'PARSE_JSON', 'CONCAT_WS', 'CAST', 'TRY_CAST']);
 
 const BINARY_FORMATS: Record<string, (arg: string) => string> = {
   HEX: (a) => `upper(hex(${a}))`,
@@ -370,6 +370,8 @@ function rewriteCall(name: string, args: Token[][], sub: (arg: Token[]) => strin
       return `sf_to_json(${args.map(sub).join(', ')})`;
     case 'PARSE_JSON':
       return `sf_parse_json(${args.map(sub).join(', ')})`;
+    case 'CONCAT_WS':
+      return concatWs(args, sub);
     default: {
       // CAST / TRY_CAST: the type words are Snowflake's, the operand is rewritten as usual.
       const inner = args[0] ?? [];
@@ -379,6 +381,49 @@ function rewriteCall(name: string, args: Token[][], sub: (arg: Token[]) => strin
       return castSql(sub(inner.slice(0, asAt)), type.snowflake, type.duckdb, name === 'TRY_CAST');
     }
   }
+}
+
+/**
+ * Snowflake's CONCAT_WS is NULL when any argument is; DuckDB's skips NULL arguments. DuckDB's own
+ * function (one allocation per row) is used when no argument can be NULL, as in a chunk's row
+ * expression, whose every field is COALESCEd; otherwise the same NULL-propagating `||` chain.
+ */
+function concatWs(args: Token[][], sub: (arg: Token[]) => string): string {
+  const [separator, ...values] = args;
+  if (!separator || values.length === 0) throw new SqlSyntaxError('CONCAT_WS needs a separator and at least one value');
+  if (args.every(neverNull)) return `concat_ws(${args.map(sub).join(', ')})`;
+  const sep = sub(separator);
+  return `(CASE WHEN (${sep}) IS NULL THEN NULL ELSE ${values.map((v) => `(${sub(v)})`).join(` || (${sep}) || `)} END)`;
+}
+
+/** Whether an expression is NULL for no row: a literal, CHR(n), `||` of such, or COALESCE ending in one. */
+function neverNull(tokens: readonly Token[]): boolean {
+  const operands = splitTopLevel(tokens, '||');
+  if (operands.length > 1) return operands.every(neverNull);
+  const [first, second] = tokens;
+  if (tokens.length === 1) return first!.kind === 'string' || first!.kind === 'number';
+  if (first?.kind !== 'word' || second?.text !== '(') return false;
+  const call = readCall(tokens, 1);
+  if (call.end !== tokens.length) return false;
+  const name = first.value.toUpperCase();
+  if (name === 'CHR') return call.args.length === 1 && call.args[0]!.length === 1 && call.args[0]![0]!.kind === 'number';
+  return name === 'COALESCE' && call.args.length > 0 && neverNull(call.args[call.args.length - 1]!);
+}
+
+/** `tokens` cut at each `operator` outside parentheses. */
+function splitTopLevel(tokens: readonly Token[], operator: string): Token[][] {
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    else if (depth === 0 && t.kind === 'op' && t.text === operator) {
+      parts.push([]);
+      continue;
+    }
+    parts[parts.length - 1]!.push(t);
+  }
+  return parts;
 }
 
 function lastTopLevelAs(tokens: readonly Token[]): number {

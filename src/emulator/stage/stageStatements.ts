@@ -2,9 +2,9 @@
 // INTO @stage FROM (SELECT …) (DuckDB writes the lines, gzipped on their way into the stage), LIST, REMOVE, and
 // GET_PRESIGNED_URL inside a SELECT (replaced by a URL the emulator serves, then run as usual).
 // Recognised on the raw SQL text: `@stage/path` is not SQL the translator knows.
-import type { DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlib, createGzip } from 'node:zlib';
 import type { EmulatorDatabase } from '../db/database';
@@ -139,28 +139,41 @@ async function unload(ctx: StageContext, db: EmulatorDatabase, stage: string, pr
   const plain = ctx.stages.tempFile();
   const rows = reused ?? (await db.withConnection(async (conn) => {
     const query = await resolveTimeTravel(db, conn, statement);
+    // Chunk unloads repeat one SELECT with new binds, and planning its wide row expression costs
+    // DuckDB more than running it on a few thousand rows: the COPY stays prepared on the connection,
+    // always writing the connection's own scratch file, which is moved aside before the next use.
+    const scratch = scratchFileOf(ctx.stages, conn);
     // QUOTE '' and ESCAPE '' turn DuckDB's CSV quoting off; with one column the delimiter never appears.
-    const copy = await conn.prepare(`COPY (${query}) TO '${plain.replaceAll("'", "''")}' (FORMAT CSV, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001')`);
-    try {
-      if (binds.length > 0) copy.bind(binds as DuckDBValue[]);
-      const reader = await copy.runAndReadAll();
-      return Number(reader.getRows()[0]?.[0] ?? 0);
-    } finally {
-      copy.destroySync();
-    }
+    const sql = `COPY (${query}) TO '${scratch.replaceAll("'", "''")}' (FORMAT CSV, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\u0001')`;
+    const copy = (db.preparedQuery(conn, sql) ?? db.keepPreparedQuery(conn, sql, [], await conn.prepare(sql))).statement;
+    copy.clearBindings();
+    if (binds.length > 0) copy.bind(binds as DuckDBValue[]);
+    const reader = await copy.runAndReadAll();
+    await rename(scratch, plain);
+    return Number(reader.getRows()[0]?.[0] ?? 0);
   }));
   if (reused === undefined) await gzipInto(plain, file);
   if (cacheKey !== undefined && reused === undefined && rows > 0) await ctx.unloadCache!.keep(cacheKey, file, rows);
   // Snowflake writes no file for an empty result.
-  const written = rows === 0 ? [] : await ctx.stages.list(stage, path);
+  const staged = rows === 0 ? undefined : await ctx.stages.file(stage, path);
   if (rows === 0) await ctx.stages.remove(stage, path);
-  const size = written[0]?.size ?? 0;
+  const written = staged ? [staged] : [];
+  const size = staged?.size ?? 0;
   if (detailed) {
     await spool.add(written.map((f) => [f.path, String(f.size), String(rows)]));
     return { rowType: [text('FILE_NAME'), number('FILE_SIZE'), number('ROW_COUNT')], statementTypeId: QUERY_TYPE_ID };
   }
   await spool.add([[String(rows), String(size), String(size)]]);
   return { rowType: [number('rows_unloaded'), number('input_bytes'), number('output_bytes')], statementTypeId: QUERY_TYPE_ID };
+}
+
+const scratchFiles = new WeakMap<DuckDBConnection, string>();
+
+/** The file a connection's prepared unloads write to (one statement at a time per connection). */
+function scratchFileOf(stages: StageStore, conn: DuckDBConnection): string {
+  let file = scratchFiles.get(conn);
+  if (file === undefined) scratchFiles.set(conn, (file = stages.tempFile()));
+  return file;
 }
 
 async function gzipInto(plain: string, file: string): Promise<void> {

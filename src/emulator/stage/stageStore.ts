@@ -2,7 +2,7 @@
 // directory, and GET_PRESIGNED_URL hands out expiring tokens that the HTTP server resolves to a
 // file (stageHttp.ts). One database is emulated, so a stage is known by its name alone.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { SnowflakeSqlError } from '../db/sqlErrors';
 
@@ -81,16 +81,34 @@ export class StageStore {
         }
       }
     };
-    await walk(stage.dir);
+    // Every match lies under the prefix's folder part: a run's many chunk folders are not walked
+    // for each chunk's LIST and REMOVE.
+    await walk(this.fileOf(stage, prefix.slice(0, prefix.lastIndexOf('/') + 1)));
     return files.sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** Removes the files under `prefix`; returns their paths. */
+  /** The staged file at `path`, if there is one. */
+  async file(name: string, path: string): Promise<StagedFile | undefined> {
+    const info = await stat(this.fileOf(this.get(name), path)).catch(() => undefined);
+    return info?.isFile() ? { path, size: info.size, lastModified: info.mtime } : undefined;
+  }
+
+  /** Removes the files under `prefix`, and the folders that leaves empty; returns their paths. */
   async remove(name: string, prefix: string): Promise<string[]> {
     const stage = this.get(name);
     const files = await this.list(name, prefix);
     await Promise.all(files.map((f) => rm(this.fileOf(stage, f.path), { force: true })));
+    const folders = new Set(files.map((f) => dirname(this.fileOf(stage, f.path))));
+    for (const folder of folders) await this.removeEmptyFolders(stage, folder);
     return files.map((f) => f.path);
+  }
+
+  /** Removes `folder` and its parents up to the stage's own folder while they are empty. */
+  private async removeEmptyFolders(stage: Stage, folder: string): Promise<void> {
+    for (let dir = folder; dir.startsWith(stage.dir + sep); dir = dirname(dir)) {
+      // rmdir refuses a folder that still holds something (another chunk's files): stop there.
+      if (!(await rmdir(dir).then(() => true, () => false))) return;
+    }
   }
 
   /** A token for GET_PRESIGNED_URL, valid for `seconds`. */
