@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultInjector } from '../faults';
 import type { StageStore } from './stageStore';
 
@@ -17,7 +18,7 @@ export function isStageFilePath(path: string): boolean {
 export async function serveStageFile(stages: StageStore, faults: FaultInjector, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const token = PRESIGNED_PATH.exec(path)![1]!;
   const hold = faults.downloadHoldMs();
-  if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+  if (hold > 0 && !(await holdWhileConnected(res, hold))) return;
   const fault = faults.downloadFault();
   const found = stages.resolve(token);
   if (fault === 'expired' || ('error' in found && found.error === 'expired')) return sendXml(res, 403, 'AccessDenied', 'Request has expired');
@@ -45,6 +46,24 @@ export async function serveStageFile(stages: StageStore, faults: FaultInjector, 
   stream.on('error', () => res.destroy());
   if (fault === 'cut') stream.on('end', () => setImmediate(() => res.destroy()));
   stream.pipe(res, { end: fault !== 'cut' });
+}
+
+/**
+ * A slow store: answers after `ms`, or not at all once the client has gone (a held request must
+ * not keep a timer, and with it the emulator's process, alive after its client left); false then.
+ */
+async function holdWhileConnected(res: ServerResponse, ms: number): Promise<boolean> {
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  res.once('close', onClose);
+  try {
+    await sleep(ms, undefined, { signal: gone.signal });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 function sendXml(res: ServerResponse, status: number, code: string, message: string): void {
