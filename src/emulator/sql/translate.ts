@@ -318,19 +318,14 @@ interface Call {
 }
 
 function readCall(tokens: readonly Token[], open: number): Call {
-  const args: Token[][] = [[]];
   let depth = 0;
   for (let j = open + 1; j < tokens.length; j++) {
     const t = tokens[j]!;
     if (t.text === '(') depth++;
-    else if (t.text === ')') {
-      if (depth === 0) return { args: args.length === 1 && args[0]!.length === 0 ? [] : args, end: j + 1 };
-      depth--;
-    } else if (t.text === ',' && depth === 0) {
-      args.push([]);
-      continue;
+    else if (t.text === ')' && depth-- === 0) {
+      const args = splitTopLevel(tokens.slice(open + 1, j), ',');
+      return { args: args.length === 1 && args[0]!.length === 0 ? [] : args, end: j + 1 };
     }
-    args[args.length - 1]!.push(t);
   }
   throw new SqlSyntaxError('unbalanced parentheses');
 }
