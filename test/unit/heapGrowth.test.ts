@@ -1,11 +1,11 @@
-// The worker's bounded heap growth (src/engine/worker/heapGrowth.ts), on the garbage the driver
+// The worker's bounded heap growth (src/engine/source/heapGrowth.ts), on the garbage the driver
 // makes: a multi-MB chunk string parsed into rows that stay live until the next chunk replaces them,
 // four streams at a time. In a child process, since the setting applies to a whole process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 
-const HEAP_GROWTH = new URL('../../src/engine/worker/heapGrowth.ts', import.meta.url).href;
+const HEAP_GROWTH = new URL('../../src/engine/source/heapGrowth.ts', import.meta.url).href;
 
 /** Peak heap size (MB) of a child that parses `chunks` chunk strings, with or without the bound. */
 async function peakHeapMb(bounded: boolean, chunks = 120): Promise<number> {

@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../config';
 import { errorMessage, SourceError } from '../errors';
 import { stateDirFor, type PgSession } from '../session';
 import { openSource, type SnowflakeSource } from '../source';
+import { boundHeapGrowth } from '../source/heapGrowth';
 import { downloadStageFile } from '../source/unload/download';
 import { ensureStage, presignedUrls, removeStageFiles, unloadToStage } from '../source/unload/stageFiles';
 import { probeQuery, resolveStageName, stageReference, type StageName } from '../source/unload/stageSql';
@@ -53,6 +54,7 @@ export class ExtractPaths {
   async forChunk(plannedRows: number): Promise<ExtractPath> {
     const { extract_mode: mode, unload_min_rows: minRows } = this.config;
     const path = mode === 'query' || (mode === 'auto' && plannedRows < minRows) ? QUERY : await this.unloadPath();
+    if (path.kind === 'query' && this.chunks.query === 0) boundHeapGrowth();
     this.chunks[path.kind]++;
     return path;
   }

@@ -5,7 +5,6 @@ import { Events, eventMessage, Requests, type EventDescriptor, type DataOf, type
 import { errorMessage, ThawError, ConfigError } from '../errors';
 import { startupExitCode } from '../exitCodes';
 import { EngineService, type RequestHandlers } from '../service';
-import { boundHeapGrowth } from './heapGrowth';
 
 function send(message: WorkerMessage): void {
   // The host can go between this check and the write: the write then fails with EPIPE, which
@@ -32,8 +31,6 @@ if (!process.send) {
   process.stderr.write('dist/worker.cjs is started by the thaw CLI or the VS Code extension, not by hand\n');
   process.exit(2);
 }
-
-boundHeapGrowth();
 
 const service = new EngineService(emit);
 
