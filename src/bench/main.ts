@@ -233,9 +233,13 @@ async function main(): Promise<void> {
         unloadWhileUnloading: round(unloading.rowsPerSecond / copy.rowsPerSecond),
         unloadFilesStaged: round(staged.rowsPerSecond / copy.rowsPerSecond),
       },
+      // Against PostgreSQL's CPU per row in raw COPY, and in the same load (PostgreSQL spends more
+      // per row in Thaw's loads than in raw COPY: both are shown, the stricter one first).
       workerCpuShareOfPostgres: {
         query: round(query.workerCpuMicrosPerRow / copy.postgresCpuMicrosPerRow),
         unload: round(best.workerCpuMicrosPerRow / copy.postgresCpuMicrosPerRow),
+        querySameLoad: round(query.workerCpuMicrosPerRow / query.postgresCpuMicrosPerRow),
+        unloadSameLoad: round(best.workerCpuMicrosPerRow / best.postgresCpuMicrosPerRow),
       },
       coresFor272MRowsIn30Min: {
         rowsPerSecond: Math.round(GOAL_ROWS_PER_SECOND),
@@ -296,6 +300,7 @@ function printTable(f: {
   copyLimit: { rowsPerSecond: number; postgresCpuMicrosPerRow: number };
   querySourceOnly?: { rowsPerSecond: number; cpuMicrosPerRow: number };
   ratioToCopyLimit: number;
+  workerCpuShareOfPostgres: { query: number; unload: number; querySameLoad: number; unloadSameLoad: number };
   coresFor272MRowsIn30Min: { loaderUnloadPath: number; loaderQueryPath: number; postgres: number };
 }, runs: Array<[string, RunFigures]>): void {
   const w = (line: string) => process.stdout.write(`${line}\n`);
@@ -311,6 +316,8 @@ function printTable(f: {
   if (f.querySourceOnly) w(`| query path, source side alone | — | ${n(f.querySourceOnly.rowsPerSecond)} | — | ${f.querySourceOnly.cpuMicrosPerRow} (driver + emulator) | — | — | — |`);
   w('');
   w(`ratio to raw COPY (unload, files staged): ${f.ratioToCopyLimit}`);
+  const share = f.workerCpuShareOfPostgres;
+  w(`worker CPU per row as a share of PostgreSQL's: unload ${share.unload} of raw COPY's, ${share.unloadSameLoad} of the same load's; query ${share.query} / ${share.querySameLoad}`);
   const c = f.coresFor272MRowsIn30Min;
   w(`cores for 272M rows in 30 min: loader ${c.loaderUnloadPath} (unload) / ${c.loaderQueryPath} (query), PostgreSQL ${c.postgres}`);
   w(`figures written to ${options.out}`);

@@ -46,6 +46,12 @@ describe('emulator: Snowflake → DuckDB translation', () => {
     assert.throws(() => one(`SELECT CONCAT_WS(',')`), /CONCAT_WS needs a separator and at least one value/);
   });
 
+  it('answers CONCAT with NULL when any argument is NULL (DuckDB concat skips NULLs)', () => {
+    assert.equal(one(`SELECT CONCAT('a', CHR(9))`).sql, `SELECT concat(('a'), (CHR(9)))`);
+    assert.equal(one(`SELECT CONCAT("A", 'x')`).sql, `SELECT (CASE WHEN ("A") IS NULL OR ('x') IS NULL THEN NULL ELSE concat(("A"), ('x')) END)`);
+    assert.throws(() => one(`SELECT CONCAT()`), /CONCAT needs at least one argument/);
+  });
+
   it('turns AT(TIMESTAMP => ...) into a time-travel read', () => {
     const s = one(`SELECT COUNT(*) FROM "DB"."PUBLIC"."T" AT(TIMESTAMP => '2024-05-01 12:34:56.789 +00:00'::TIMESTAMP_TZ) WHERE "A" = ?`);
     assert.equal(s.sql, `SELECT COUNT(*) FROM __thaw_tt_0__ AS "T" WHERE "A" = ?`);

@@ -161,6 +161,14 @@ describe('emulator: value types through the real driver', function () {
     ]);
   });
 
+  it('answers CONCAT as Snowflake does: NULL when any argument is NULL, numbers as text', async () => {
+    const rows = await execute(conn, `SELECT CONCAT("T", '-', "ID") AS "JOINED", CONCAT('id ', "ID") AS "LABEL" FROM "EDGE" WHERE "ID" IN (1, 3) ORDER BY "ID"`);
+    assert.deepEqual(rows, [
+      { JOINED: null, LABEL: 'id 1' },
+      { JOINED: 'Zürich ☕ 東京 😀-3', LABEL: 'id 3' },
+    ]);
+  });
+
   it('answers a syntax error the Snowflake way', async () => {
     await assert.rejects(execute(conn, `SELEC 1`), (err: { code?: string; sqlState?: string }) => err.code === '001003' && err.sqlState === '42000');
   });

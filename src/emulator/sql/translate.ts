@@ -330,7 +330,7 @@ function readCall(tokens: readonly Token[], open: number): Call {
   throw new SqlSyntaxError('unbalanced parentheses');
 }
 
-const REWRITTEN_CALLS = new Set(['TO_VARCHAR', 'TO_CHAR', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'SYSTIMESTAMP', 'GETDATE', 'SYSDATE', 'CURRENT_DATE', 'TO_JSON', 'PARSE_JSON', 'CONCAT_WS', 'CAST', 'TRY_CAST']);
+const REWRITTEN_CALLS = new Set(['TO_VARCHAR', 'TO_CHAR', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'SYSTIMESTAMP', 'GETDATE', 'SYSDATE', 'CURRENT_DATE', 'TO_JSON', 'PARSE_JSON', 'CONCAT', 'CONCAT_WS', 'CAST', 'TRY_CAST']);
 
 const BINARY_FORMATS: Record<string, (arg: string) => string> = {
   HEX: (a) => `upper(hex(${a}))`,
@@ -365,6 +365,8 @@ function rewriteCall(name: string, args: Token[][], sub: (arg: Token[]) => strin
       return `sf_to_json(${args.map(sub).join(', ')})`;
     case 'PARSE_JSON':
       return `sf_parse_json(${args.map(sub).join(', ')})`;
+    case 'CONCAT':
+      return concat(args, sub);
     case 'CONCAT_WS':
       return concatWs(args, sub);
     default: {
@@ -376,6 +378,14 @@ function rewriteCall(name: string, args: Token[][], sub: (arg: Token[]) => strin
       return castSql(sub(inner.slice(0, asAt)), type.snowflake, type.duckdb, name === 'TRY_CAST');
     }
   }
+}
+
+/** Snowflake's CONCAT is NULL when any argument is; DuckDB's concat skips NULL arguments. */
+function concat(args: Token[][], sub: (arg: Token[]) => string): string {
+  if (args.length === 0) throw new SqlSyntaxError('CONCAT needs at least one argument');
+  const values = args.map((a) => `(${sub(a)})`);
+  if (args.every(neverNull)) return `concat(${values.join(', ')})`;
+  return `(CASE WHEN ${values.map((v) => `${v} IS NULL`).join(' OR ')} THEN NULL ELSE concat(${values.join(', ')}) END)`;
 }
 
 /**
