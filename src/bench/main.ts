@@ -132,7 +132,15 @@ async function sourceOnly(env: DemoEnvironment, runId: string): Promise<{ second
 }
 
 /** The same rows, already rendered as COPY text, loaded by `threads` parallel COPY streams. */
-async function copyLimit(env: DemoEnvironment, pgCpu: PostgresCpu): Promise<{ seconds: number; rowsPerSecond: number; postgresCpuMicrosPerRow: number }> {
+interface CopyLimit {
+  seconds: number;
+  rowsPerSecond: number;
+  postgresCpuMicrosPerRow: number;
+  /** The ANALYZE that a Thaw run ends with (and counts in its time), of the same rows, measured after. */
+  analyze: { seconds: number; postgresCpuMicrosPerRow: number };
+}
+
+async function copyLimit(env: DemoEnvironment, pgCpu: PostgresCpu): Promise<CopyLimit> {
   const pool = new pg.Pool({ host: env.postgres.host, port: env.postgres.port, user: env.postgres.user, password: env.postgres.password, database: env.database, max: options.threads + 1 });
   try {
     const parts = Array.from({ length: options.threads }, (_, i) => join(env.dir, `part-${i}.copy`));
@@ -164,7 +172,11 @@ async function copyLimit(env: DemoEnvironment, pgCpu: PostgresCpu): Promise<{ se
       );
       const seconds = (performance.now() - started) / 1000;
       const rows = counts.reduce((a, b) => a + b, 0);
-      return { seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds), postgresCpuMicrosPerRow: round(((await pgCpu.micros()) - pgBefore) / rows) };
+      const pgAfter = await pgCpu.micros();
+      const analyzeStarted = performance.now();
+      await pool.query('ANALYZE analytics_demo.copy_limit');
+      const analyze = { seconds: round((performance.now() - analyzeStarted) / 1000), postgresCpuMicrosPerRow: round(((await pgCpu.micros()) - pgAfter) / rows) };
+      return { seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds), postgresCpuMicrosPerRow: round((pgAfter - pgBefore) / rows), analyze };
     } finally {
       for (const c of clients) c.release();
     }
@@ -228,6 +240,8 @@ async function main(): Promise<void> {
         peakWorkerRssMb: Math.max(query.peakWorkerRssMb, unloading.peakWorkerRssMb, staged.peakWorkerRssMb, unloadLarge.peakWorkerRssMb, queryLarge.peakWorkerRssMb),
       },
       ratioToCopyLimit: round(staged.rowsPerSecond / copy.rowsPerSecond),
+      // A Thaw run's time ends with its table's ANALYZE; raw COPY followed by the same ANALYZE.
+      ratioToCopyAndAnalyze: round(staged.rowsPerSecond / copyAndAnalyzeRate(copy)),
       ratioToCopyLimitByPath: {
         query: round(query.rowsPerSecond / copy.rowsPerSecond),
         unloadWhileUnloading: round(unloading.rowsPerSecond / copy.rowsPerSecond),
@@ -297,7 +311,8 @@ async function latestRunId(env: DemoEnvironment): Promise<string | undefined> {
 function printTable(f: {
   rows: number;
   threads: number;
-  copyLimit: { rowsPerSecond: number; postgresCpuMicrosPerRow: number };
+  copyLimit: CopyLimit;
+  ratioToCopyAndAnalyze: number;
   querySourceOnly?: { rowsPerSecond: number; cpuMicrosPerRow: number };
   ratioToCopyLimit: number;
   workerCpuShareOfPostgres: { query: number; unload: number; querySameLoad: number; unloadSameLoad: number };
@@ -313,14 +328,20 @@ function printTable(f: {
     w(`| ${label} | ${n(r.batchSize)} | ${n(r.rowsPerSecond)} | ${round(r.rowsPerSecond / f.copyLimit.rowsPerSecond)} | ${r.workerCpuMicrosPerRow} | ${r.postgresCpuMicrosPerRow} | ${r.emulatorCpuMicrosPerRow} | ${r.peakWorkerRssMb} MB |`);
   }
   w(`| raw COPY, pre-rendered rows | — | ${n(f.copyLimit.rowsPerSecond)} | 1 | — | ${f.copyLimit.postgresCpuMicrosPerRow} | — | — |`);
+  const analyze = f.copyLimit.analyze;
+  w(`| raw COPY, then ANALYZE (${analyze.seconds} s, ${analyze.postgresCpuMicrosPerRow} µs/row) | — | ${n(copyAndAnalyzeRate(f.copyLimit))} | ${round(copyAndAnalyzeRate(f.copyLimit) / f.copyLimit.rowsPerSecond)} | — | ${round(f.copyLimit.postgresCpuMicrosPerRow + analyze.postgresCpuMicrosPerRow)} | — | — |`);
   if (f.querySourceOnly) w(`| query path, source side alone | — | ${n(f.querySourceOnly.rowsPerSecond)} | — | ${f.querySourceOnly.cpuMicrosPerRow} (driver + emulator) | — | — | — |`);
   w('');
-  w(`ratio to raw COPY (unload, files staged): ${f.ratioToCopyLimit}`);
+  w(`ratio to raw COPY (unload, files staged): ${f.ratioToCopyLimit}; to raw COPY then ANALYZE, as a Thaw run ends: ${f.ratioToCopyAndAnalyze}`);
   const share = f.workerCpuShareOfPostgres;
   w(`worker CPU per row as a share of PostgreSQL's: unload ${share.unload} of raw COPY's, ${share.unloadSameLoad} of the same load's; query ${share.query} / ${share.querySameLoad}`);
   const c = f.coresFor272MRowsIn30Min;
   w(`cores for 272M rows in 30 min: loader ${c.loaderUnloadPath} (unload) / ${c.loaderQueryPath} (query), PostgreSQL ${c.postgres}`);
   w(`figures written to ${options.out}`);
+}
+
+function copyAndAnalyzeRate(copy: CopyLimit): number {
+  return Math.round((copy.rowsPerSecond * copy.seconds) / (copy.seconds + copy.analyze.seconds));
 }
 
 function round(n: number): number {
