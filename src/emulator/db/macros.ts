@@ -29,12 +29,13 @@ export const MACROS: readonly string[] = [
      CAST(CASE WHEN typeof(x) IN ('VARCHAR', 'JSON') THEN json(TRY_CAST(x AS VARCHAR)) ELSE to_json(x) END AS VARCHAR)`,
   // TIMESTAMP_TZ values held as text: '2024-03-10 12:34:56.123456789 +05:30'
   `CREATE OR REPLACE TEMP MACRO sf_tz_parts(s) AS ${TZ_PARTS}`,
-  `CREATE OR REPLACE TEMP MACRO sf_offset_digits(o) AS replace(substr(o, 2), ':', '')`,
-  `CREATE OR REPLACE TEMP MACRO sf_offset_minutes(o) AS
-     CASE WHEN o IS NULL OR o IN ('', 'Z') THEN 0
-          ELSE (CASE WHEN o[1] = '-' THEN -1 ELSE 1 END)
-             * (CAST(sf_offset_digits(o)[1:2] AS INTEGER) * 60
-                + CASE WHEN length(sf_offset_digits(o)) = 4 THEN CAST(sf_offset_digits(o)[3:4] AS INTEGER) ELSE 0 END) END`,
+  // A macro repeats its argument's whole expression at every use, and DuckDB plans a chunk query
+  // again at every execution with new binds: a lambda's parameter names the parsed text once.
+  `CREATE OR REPLACE TEMP MACRO sf_offset_minutes(o) AS list_transform([o], lambda v:
+     CASE WHEN v IS NULL OR v IN ('', 'Z') THEN 0
+          ELSE (CASE WHEN v[1] = '-' THEN -1 ELSE 1 END)
+             * list_transform([replace(substr(v, 2), ':', '')], lambda d:
+                 CAST(d[1:2] AS INTEGER) * 60 + CASE WHEN length(d) = 4 THEN CAST(d[3:4] AS INTEGER) ELSE 0 END)[1] END)[1]`,
   `CREATE OR REPLACE TEMP MACRO sf_tz_minutes(x) AS
      CASE WHEN x IS NULL THEN NULL
           WHEN typeof(x) = 'VARCHAR' THEN sf_offset_minutes(sf_tz_parts(TRY_CAST(x AS VARCHAR)).offset)
@@ -52,8 +53,8 @@ export const MACROS: readonly string[] = [
      CASE WHEN typeof(x) = 'VARCHAR' THEN CAST(sf_tz_parts(TRY_CAST(x AS VARCHAR)).local AS TIMESTAMP_NS)
           WHEN typeof(x) = 'TIME' THEN CAST(DATE '1970-01-01' + TRY_CAST(x AS TIME) AS TIMESTAMP_NS)
           ELSE TRY_CAST(x AS TIMESTAMP_NS) END`,
-  `CREATE OR REPLACE TEMP MACRO sf_tzh(x) AS
-     (CASE WHEN sf_tz_minutes(x) < 0 THEN '-' ELSE '+' END) || lpad(CAST(abs(sf_tz_minutes(x)) // 60 AS VARCHAR), 2, '0')`,
+  `CREATE OR REPLACE TEMP MACRO sf_tzh(x) AS list_transform([sf_tz_minutes(x)], lambda m:
+     (CASE WHEN m < 0 THEN '-' ELSE '+' END) || lpad(CAST(abs(m) // 60 AS VARCHAR), 2, '0'))[1]`,
   `CREATE OR REPLACE TEMP MACRO sf_tzm(x) AS lpad(CAST(abs(sf_tz_minutes(x)) % 60 AS VARCHAR), 2, '0')`,
   `CREATE OR REPLACE TEMP MACRO sf_to_tz(x) AS
      CASE WHEN typeof(x) = 'VARCHAR'
