@@ -3,6 +3,7 @@
 import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { keepExitCode } from './exitCode.mjs';
 
 // Builds dist/ first (and src/generated/sql.ts): integration tests run the CLI as users do.
 await import('../esbuild.config.mjs');
@@ -27,7 +28,7 @@ let passed = 0;
 let failed = 0;
 const runner = mocha.run((failures) => {
   console.log(`\n${passed} passed, ${failed} failed`);
-  process.exitCode = failures > 0 || passed === 0 ? 1 : 0;
+  keepExitCode(failures > 0 || passed === 0 ? 1 : 0);
 });
 runner.on('pass', () => passed++);
 runner.on('fail', () => failed++);
