@@ -127,22 +127,27 @@ export class EditorSession {
 
   /**
    * F1, types the title, runs the entry whose label is exactly `title` (e.g. "Migration: Plan").
-   * Right after load the palette may not know the extension's commands yet: retried until the
-   * timeout.
+   * Right after load the palette may not know the extension's commands yet, and a webview taking
+   * focus can close it between finding the entry and clicking it: retried until the timeout.
    */
   async runCommand(title: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     await this.step(`run "${title}" from the Command Palette`, `a palette entry labelled "${title}"`, async () => {
       const deadline = Date.now() + timeoutMs;
+      let clickFailure = '';
       for (;;) {
         await this.openPalette();
         await this.page.keyboard.type(title);
         const row = await this.findQuickPickRow(title, 3_000);
         if (row) {
-          await row.click();
-          return;
+          try {
+            await row.click({ timeout: 5_000 });
+            return;
+          } catch (err) {
+            clickFailure = `; clicking the entry failed: ${errorText(err)}`;
+          }
         }
         const seen = await this.quickPickItems();
-        if (Date.now() > deadline) throw new Error(`the palette lists ${seen.length ? JSON.stringify(seen) : '"No matching commands"'} after ${timeoutMs} ms`);
+        if (Date.now() > deadline) throw new Error(`the palette lists ${seen.length ? JSON.stringify(seen) : '"No matching commands"'} after ${timeoutMs} ms${clickFailure}`);
         await this.page.keyboard.press('Escape');
         await sleep(1_000);
       }
