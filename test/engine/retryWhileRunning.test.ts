@@ -72,7 +72,9 @@ describe('retry while the run is executing', function () {
   it('a retry that comes after the worker claimed its last chunk resumes the run, which loads the chunk', async () => {
     await stopWorker(worker);
     const config = await fx.writeConfig([{ ...DEMO_TABLE_SPEC, target_schema: 'late_retry' }], { batch_size: 400, parallel_threads: 2, max_attempts: 1 }, 'late-retry.json');
-    fx.setFaults({ delayMs: 0, failQueries: [{ pattern: ONE_DAY, count: 1_000_000, kind: 'sql' }] });
+    // Slowed so that the run cannot close before the holder below locks its row (a CI run once
+    // waited here for the whole timeout).
+    fx.setFaults({ delayMs: 150, failQueries: [{ pattern: ONE_DAY, count: 1_000_000, kind: 'sql' }] });
     worker = startWorker({ ...process.env, ...fx.env });
     const finishes: Array<{ status: string }> = [];
     const logs: string[] = [];
@@ -105,7 +107,7 @@ describe('retry while the run is executing', function () {
       );
       assert.equal(Number(pending!.n), 0, 'every other chunk is loaded: the worker has nothing left to claim');
 
-      fx.setFaults({ failQueries: [] });
+      fx.setFaults({ failQueries: [], delayMs: 0 });
       let answered = false;
       const retrying = worker.request(Requests.retry, { configPath: config, runId, chunkId: failed.chunk_id }).finally(() => (answered = true));
       // The retry has reached the worker once it answers (re-queued into the closing run) or says it will resume the run.

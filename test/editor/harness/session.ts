@@ -140,7 +140,7 @@ export class EditorSession {
         const row = await this.findQuickPickRow(title, 3_000);
         if (row) {
           try {
-            await row.click({ timeout: 5_000 });
+            await row.click({ timeout: 15_000 });
             return;
           } catch (err) {
             clickFailure = `; clicking the entry failed: ${errorText(err)}`;
