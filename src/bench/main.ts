@@ -329,7 +329,8 @@ function printTable(f: {
   }
   w(`| raw COPY, pre-rendered rows | — | ${n(f.copyLimit.rowsPerSecond)} | 1 | — | ${f.copyLimit.postgresCpuMicrosPerRow} | — | — |`);
   const analyze = f.copyLimit.analyze;
-  w(`| raw COPY, then ANALYZE (${analyze.seconds} s, ${analyze.postgresCpuMicrosPerRow} µs/row) | — | ${n(copyAndAnalyzeRate(f.copyLimit))} | ${round(copyAndAnalyzeRate(f.copyLimit) / f.copyLimit.rowsPerSecond)} | — | ${round(f.copyLimit.postgresCpuMicrosPerRow + analyze.postgresCpuMicrosPerRow)} | — | — |`);
+  const withAnalyze = copyAndAnalyzeRate(f.copyLimit);
+  w(`| raw COPY, then ANALYZE (${analyze.seconds} s, ${analyze.postgresCpuMicrosPerRow} µs/row) | — | ${n(withAnalyze)} | ${round(withAnalyze / f.copyLimit.rowsPerSecond)} | — | ${round(f.copyLimit.postgresCpuMicrosPerRow + analyze.postgresCpuMicrosPerRow)} | — | — |`);
   if (f.querySourceOnly) w(`| query path, source side alone | — | ${n(f.querySourceOnly.rowsPerSecond)} | — | ${f.querySourceOnly.cpuMicrosPerRow} (driver + emulator) | — | — | — |`);
   w('');
   w(`ratio to raw COPY (unload, files staged): ${f.ratioToCopyLimit}; to raw COPY then ANALYZE, as a Thaw run ends: ${f.ratioToCopyAndAnalyze}`);
