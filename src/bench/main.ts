@@ -3,7 +3,8 @@
 // against the raw COPY rate of the same rows with the same parallelism:
 //   - the query path, the unload path with the emulator unloading during the run, and the unload
 //     path with the files already staged (the emulator answers each unload from the file it wrote
-//     in the previous run: on Snowflake the warehouse unloads, not the loader's cores);
+//     in the previous run: on Snowflake the warehouse unloads, not the loader's cores); the unload
+//     path both with gzipped files (the default) and uncompressed ones (unload_compression "none");
 //   - per run: rows/s, the worker's CPU per row (process.cpuUsage, reported in run/finished),
 //     PostgreSQL's CPU per row (/proc), the emulator's (this process), the worker's peak RSS;
 //   - peak worker RSS at batch size 25k and 500k on both paths;
@@ -27,6 +28,7 @@ import { openSession } from '../engine/session';
 import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
+import type { UnloadCompression } from '../engine/config/schema';
 import { Requests } from '../protocol/engine';
 import { benchIncremental, type IncrementalFigures } from './incremental';
 import { benchVerify, benchVerifySides, describeSide, describeVerify, type SideFigures, type VerifyFigures } from './verify';
@@ -53,6 +55,7 @@ const GOAL_ROWS_PER_SECOND = 272_000_000 / 1800;
 
 interface RunFigures {
   extractPath: string;
+  unloadCompression?: UnloadCompression;
   batchSize: number;
   seconds: number;
   rowsPerSecond: number;
@@ -67,7 +70,7 @@ interface RunFigures {
  * demo's 200 visit days would cut 1M rows into ~240 chunks of ~4k rows, where a 272M-row table
  * cut by VISIT_ID gets chunks of exactly batch_size rows, which is what these figures are about.
  */
-async function setConfig(env: DemoEnvironment, changes: { extract_mode: 'query' | 'unload'; batch_size: number }): Promise<void> {
+async function setConfig(env: DemoEnvironment, changes: { extract_mode: 'query' | 'unload'; batch_size: number; unload_compression: UnloadCompression }): Promise<void> {
   const config = JSON.parse(await readFile(env.configPath, 'utf8')) as { tables: Array<Record<string, unknown>> } & Record<string, unknown>;
   const tables = config.tables.map(({ partition_column: _partition, ...table }) => table);
   await writeFile(env.configPath, `${JSON.stringify({ ...config, ...changes, tables }, null, 2)}\n`);
@@ -79,9 +82,9 @@ function emulatorCpuMicros(): number {
 }
 
 /** One complete Thaw run (truncate_onstart), with the CPU of each process measured over it. */
-async function thawRun(env: DemoEnvironment, pgCpu: PostgresCpu, label: string, mode: 'query' | 'unload', batchSize: number): Promise<RunFigures> {
+async function thawRun(env: DemoEnvironment, pgCpu: PostgresCpu, label: string, mode: 'query' | 'unload', batchSize: number, compression: UnloadCompression = 'gzip'): Promise<RunFigures> {
   say(`\n${label} ...`);
-  await setConfig(env, { extract_mode: mode, batch_size: batchSize });
+  await setConfig(env, { extract_mode: mode, batch_size: batchSize, unload_compression: compression });
   const pgBefore = await pgCpu.micros();
   const emuBefore = emulatorCpuMicros();
   const { finished } = await followRun(Requests.start, { configPath: env.configPath }, { json: false });
@@ -93,6 +96,7 @@ async function thawRun(env: DemoEnvironment, pgCpu: PostgresCpu, label: string, 
   const rows = finished.rowsLoadedHere;
   return {
     extractPath: mode,
+    ...(mode === 'unload' ? { unloadCompression: compression } : {}),
     batchSize,
     seconds: round(finished.seconds),
     rowsPerSecond: Math.round(rows / finished.seconds),
@@ -208,6 +212,8 @@ async function main(): Promise<void> {
     const queryRunId = (await latestRunId(env))!;
     const unloading = await thawRun(env, pgCpu, `unload path, batch ${b}, the emulator unloading during the run`, 'unload', b);
     const staged = await thawRun(env, pgCpu, `unload path, batch ${b}, files already staged`, 'unload', b);
+    const unloadingPlain = await thawRun(env, pgCpu, `unload path, uncompressed, batch ${b}, the emulator unloading during the run`, 'unload', b, 'none');
+    const stagedPlain = await thawRun(env, pgCpu, `unload path, uncompressed, batch ${b}, files already staged`, 'unload', b, 'none');
     const large = options.largeBatchSize;
     const unloadLarge = await thawRun(env, pgCpu, `unload path, batch ${large}`, 'unload', large);
     const queryLarge = await thawRun(env, pgCpu, `query path, batch ${large}`, 'query', large);
@@ -222,30 +228,35 @@ async function main(): Promise<void> {
     const copy = await copyLimit(env, pgCpu);
 
     const best = staged.rowsPerSecond >= unloading.rowsPerSecond ? staged : unloading;
+    const bestPlain = stagedPlain.rowsPerSecond >= unloadingPlain.rowsPerSecond ? stagedPlain : unloadingPlain;
+    // The kept keys take the faster of the two compressions with files staged, and say which.
+    const bestStaged = stagedPlain.rowsPerSecond > staged.rowsPerSecond ? stagedPlain : staged;
     const cores = (micros: number) => round((GOAL_ROWS_PER_SECOND * micros) / 1e6);
     const figures = {
       rows: options.rows,
       threads: options.threads,
       batchSize: b,
       copyLimit: copy,
-      paths: { query, unloadWhileUnloading: unloading, unloadFilesStaged: staged },
+      paths: { query, unloadWhileUnloading: unloading, unloadFilesStaged: staged, unloadUncompressedWhileUnloading: unloadingPlain, unloadUncompressedFilesStaged: stagedPlain },
       largeBatch: { batchSize: large, query: queryLarge, unload: unloadLarge },
       ...(source ? { querySourceOnly: source } : {}),
       ...(verify ? { verify } : {}),
       // Kept keys: the best path with files staged, and the highest worker RSS of all runs.
       thaw: {
-        extractPath: 'unload (files staged)',
-        rowsPerSecond: staged.rowsPerSecond,
-        seconds: staged.seconds,
-        peakWorkerRssMb: Math.max(query.peakWorkerRssMb, unloading.peakWorkerRssMb, staged.peakWorkerRssMb, unloadLarge.peakWorkerRssMb, queryLarge.peakWorkerRssMb),
+        extractPath: `unload (files staged, ${bestStaged.unloadCompression === 'none' ? 'uncompressed' : 'gzipped'})`,
+        rowsPerSecond: bestStaged.rowsPerSecond,
+        seconds: bestStaged.seconds,
+        peakWorkerRssMb: Math.max(...[query, unloading, staged, unloadingPlain, stagedPlain, unloadLarge, queryLarge].map((r) => r.peakWorkerRssMb)),
       },
-      ratioToCopyLimit: round(staged.rowsPerSecond / copy.rowsPerSecond),
+      ratioToCopyLimit: round(bestStaged.rowsPerSecond / copy.rowsPerSecond),
       // A Thaw run's time ends with its table's ANALYZE; raw COPY followed by the same ANALYZE.
-      ratioToCopyAndAnalyze: round(staged.rowsPerSecond / copyAndAnalyzeRate(copy)),
+      ratioToCopyAndAnalyze: round(bestStaged.rowsPerSecond / copyAndAnalyzeRate(copy)),
       ratioToCopyLimitByPath: {
         query: round(query.rowsPerSecond / copy.rowsPerSecond),
         unloadWhileUnloading: round(unloading.rowsPerSecond / copy.rowsPerSecond),
         unloadFilesStaged: round(staged.rowsPerSecond / copy.rowsPerSecond),
+        unloadUncompressedWhileUnloading: round(unloadingPlain.rowsPerSecond / copy.rowsPerSecond),
+        unloadUncompressedFilesStaged: round(stagedPlain.rowsPerSecond / copy.rowsPerSecond),
       },
       // Against PostgreSQL's CPU per row in raw COPY, and in the same load (PostgreSQL spends more
       // per row in Thaw's loads than in raw COPY: both are shown, the stricter one first).
@@ -254,10 +265,13 @@ async function main(): Promise<void> {
         unload: round(best.workerCpuMicrosPerRow / copy.postgresCpuMicrosPerRow),
         querySameLoad: round(query.workerCpuMicrosPerRow / query.postgresCpuMicrosPerRow),
         unloadSameLoad: round(best.workerCpuMicrosPerRow / best.postgresCpuMicrosPerRow),
+        unloadUncompressed: round(bestPlain.workerCpuMicrosPerRow / copy.postgresCpuMicrosPerRow),
+        unloadUncompressedSameLoad: round(bestPlain.workerCpuMicrosPerRow / bestPlain.postgresCpuMicrosPerRow),
       },
       coresFor272MRowsIn30Min: {
         rowsPerSecond: Math.round(GOAL_ROWS_PER_SECOND),
         loaderUnloadPath: cores(best.workerCpuMicrosPerRow),
+        loaderUnloadPathUncompressed: cores(bestPlain.workerCpuMicrosPerRow),
         loaderQueryPath: cores(query.workerCpuMicrosPerRow),
         postgres: cores(copy.postgresCpuMicrosPerRow),
       },
@@ -268,6 +282,8 @@ async function main(): Promise<void> {
       ['query path', query],
       ['unload, emulator unloading', unloading],
       ['unload, files staged', staged],
+      ['unload uncompressed, emulator unloading', unloadingPlain],
+      ['unload uncompressed, files staged', stagedPlain],
       [`unload, batch ${large}`, unloadLarge],
       [`query, batch ${large}`, queryLarge],
     ]);
@@ -315,8 +331,9 @@ function printTable(f: {
   ratioToCopyAndAnalyze: number;
   querySourceOnly?: { rowsPerSecond: number; cpuMicrosPerRow: number };
   ratioToCopyLimit: number;
-  workerCpuShareOfPostgres: { query: number; unload: number; querySameLoad: number; unloadSameLoad: number };
-  coresFor272MRowsIn30Min: { loaderUnloadPath: number; loaderQueryPath: number; postgres: number };
+  thaw: { extractPath: string };
+  workerCpuShareOfPostgres: { query: number; unload: number; querySameLoad: number; unloadSameLoad: number; unloadUncompressed: number; unloadUncompressedSameLoad: number };
+  coresFor272MRowsIn30Min: { loaderUnloadPath: number; loaderUnloadPathUncompressed: number; loaderQueryPath: number; postgres: number };
 }, runs: Array<[string, RunFigures]>): void {
   const w = (line: string) => process.stdout.write(`${line}\n`);
   const n = (x: number) => x.toLocaleString('en-US');
@@ -333,11 +350,14 @@ function printTable(f: {
   w(`| raw COPY, then ANALYZE (${analyze.seconds} s, ${analyze.postgresCpuMicrosPerRow} µs/row) | — | ${n(withAnalyze)} | ${round(withAnalyze / f.copyLimit.rowsPerSecond)} | — | ${round(f.copyLimit.postgresCpuMicrosPerRow + analyze.postgresCpuMicrosPerRow)} | — | — |`);
   if (f.querySourceOnly) w(`| query path, source side alone | — | ${n(f.querySourceOnly.rowsPerSecond)} | — | ${f.querySourceOnly.cpuMicrosPerRow} (driver + emulator) | — | — | — |`);
   w('');
-  w(`ratio to raw COPY (unload, files staged): ${f.ratioToCopyLimit}; to raw COPY then ANALYZE, as a Thaw run ends: ${f.ratioToCopyAndAnalyze}`);
+  w(`ratio to raw COPY (${f.thaw.extractPath}): ${f.ratioToCopyLimit}; to raw COPY then ANALYZE, as a Thaw run ends: ${f.ratioToCopyAndAnalyze}`);
   const share = f.workerCpuShareOfPostgres;
-  w(`worker CPU per row as a share of PostgreSQL's: unload ${share.unload} of raw COPY's, ${share.unloadSameLoad} of the same load's; query ${share.query} / ${share.querySameLoad}`);
+  w(
+    `worker CPU per row as a share of PostgreSQL's (of raw COPY's / of the same load's): unload ${share.unload} / ${share.unloadSameLoad}; ` +
+      `unload uncompressed ${share.unloadUncompressed} / ${share.unloadUncompressedSameLoad}; query ${share.query} / ${share.querySameLoad}`,
+  );
   const c = f.coresFor272MRowsIn30Min;
-  w(`cores for 272M rows in 30 min: loader ${c.loaderUnloadPath} (unload) / ${c.loaderQueryPath} (query), PostgreSQL ${c.postgres}`);
+  w(`cores for 272M rows in 30 min: loader ${c.loaderUnloadPath} (unload) / ${c.loaderUnloadPathUncompressed} (unload uncompressed) / ${c.loaderQueryPath} (query), PostgreSQL ${c.postgres}`);
   w(`figures written to ${options.out}`);
 }
 

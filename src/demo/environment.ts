@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UnloadCompression } from '../engine/config/schema';
 import { startEmulator, type DemoOrder, type Emulator } from '../emulator';
 import { startLocalPostgres, type LocalPostgres } from './localPostgres';
 
@@ -25,6 +26,8 @@ export interface DemoOptions {
   maxWorkerMemoryMb?: number;
   /** extract_mode of the config (default: the config's own default, auto). */
   extractMode?: 'auto' | 'unload' | 'query';
+  /** unload_compression of the config (default: the config's own default, gzip). */
+  unloadCompression?: UnloadCompression;
   /** npm run bench: the emulator answers a repeated unload from its earlier file (files already staged). */
   reuseUnloads?: boolean;
   /** How the source rows lie in storage (the demo's day chunks want `visit_date`; the bench's VISIT_ID chunks, `generated`). */
@@ -67,6 +70,7 @@ export async function startDemoEnvironment(options: DemoOptions, say: (line: str
     batch_size: options.batchSize,
     ...(options.maxWorkerMemoryMb ? { max_worker_memory_mb: options.maxWorkerMemoryMb } : {}),
     ...(options.extractMode ? { extract_mode: options.extractMode } : {}),
+    ...(options.unloadCompression ? { unload_compression: options.unloadCompression } : {}),
     tables: [
       {
         source_table: DEMO_TABLE,

@@ -188,9 +188,16 @@ describe('emulator: the golden Snowflake SQL', function () {
     assert.equal(bytes.toString('utf8'), queried.map((r) => `${String(r.ROW)}\n`).join(''), 'the file holds the query path\'s lines');
     assert.deepEqual(bytes.toString('utf8').split('\n').slice(0, -1).sort(), [R1500, R1999].sort());
 
+    const [plain] = await run('22-unload-chunk-uncompressed');
+    assert.deepEqual({ ...plain, FILE_SIZE: typeof plain!.FILE_SIZE }, { FILE_NAME: '20240501-123456-ab12/7/3/data_0_0_0.csv', FILE_SIZE: 'number', ROW_COUNT: 2 });
+    const plainUrl = await streamQuery(conn, `SELECT GET_PRESIGNED_URL(@"ANALYTICS"."PUBLIC"."THAW_UNLOAD_STAGE", '${String(plain!.FILE_NAME)}', 60) AS "URL"`);
+    const plainBytes = Buffer.from(await (await fetch(String(plainUrl.rows[0]!.URL))).arrayBuffer());
+    assert.equal(plainBytes.length, plain!.FILE_SIZE);
+    assert.deepEqual(plainBytes, bytes, 'COMPRESSION = NONE: the same lines, not gzipped');
+
     assert.deepEqual((await run('22-unload-probe')).map((r) => r.ROW_COUNT), [1]);
     const removed = await run('21-stage-remove-run');
-    assert.equal(removed.length, 2, 'the chunk file and the probe file');
+    assert.equal(removed.length, 3, 'the chunk files (gzipped and not) and the probe file');
     assert.ok(removed.every((r) => r.result === 'removed'));
     assert.deepEqual((await streamQuery(conn, `LIST @"ANALYTICS"."PUBLIC"."THAW_UNLOAD_STAGE"/`)).rows, []);
   });

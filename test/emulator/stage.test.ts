@@ -91,6 +91,22 @@ describe('emulator: stages, presigned downloads and their faults', function () {
     await assert.rejects(execute(conn, `COPY INTO @"DB"."PUBLIC"."S"/r/3/ FROM (SELECT 'x' AS "ROW") FILE_FORMAT = (TYPE = CSV)`), /FIELD_DELIMITER = NONE/);
   });
 
+  it('unloads uncompressed files with COMPRESSION = NONE, and refuses a compression it does not write', async () => {
+    const plainFormat = UNLOAD_FORMAT.replace('COMPRESSION = GZIP', 'COMPRESSION = NONE');
+    const [plain] = (await execute(conn, `COPY INTO @"DB"."PUBLIC"."S"/p/1/1/ FROM (SELECT "V" AS "ROW" FROM "DB"."PUBLIC"."T" WHERE "ID" >= ?) ${plainFormat}`, ['10000'])) as Array<typeof file>;
+    assert.equal(plain!.FILE_NAME, 'p/1/1/data_0_0_0.csv');
+    assert.equal(plain!.ROW_COUNT, 10000);
+    const [row] = await execute(conn, `SELECT GET_PRESIGNED_URL(@"DB"."PUBLIC"."S", '${plain!.FILE_NAME}', 60) AS "URL"`);
+    const body = (await get(String(row!.URL))).body;
+    assert.equal(body.length, plain!.FILE_SIZE);
+    assert.deepEqual(body, gunzipSync((await get(url)).body), 'the same lines as the gzipped unload of the same rows');
+    await assert.rejects(
+      execute(conn, `COPY INTO @"DB"."PUBLIC"."S"/p/2/ FROM (SELECT 'x' AS "ROW") ${UNLOAD_FORMAT.replace('COMPRESSION = GZIP', 'COMPRESSION = ZSTD')}`),
+      /gzip or uncompressed files only, not COMPRESSION = ZSTD/,
+    );
+    await execute(conn, `REMOVE @"DB"."PUBLIC"."S"/p/`);
+  });
+
   it('lists and removes by prefix', async () => {
     const listed = await execute(conn, `LIST @"DB"."PUBLIC"."S"/r/`);
     assert.deepEqual(listed.map((r) => r.name), [`s/${file.FILE_NAME}`]);

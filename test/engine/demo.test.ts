@@ -30,7 +30,7 @@ describe('npm run demo', function () {
       assert.match(demo.stdout, /target rows +3,000 .* match/);
       assert.match(demo.stdout, /a copy stays at demo\.thaw\.json after the demo/);
       // The fastest path the emulator serves, for every chunk, and said so.
-      assert.match(demo.stdout, /extract path +unload \(COPY INTO a stage, files streamed from presigned URLs\) for \d+ chunks\n/);
+      assert.match(demo.stdout, /extract path +unload \(COPY INTO a stage, uncompressed files streamed from presigned URLs\) for \d+ chunks\n/);
       const kept = join(cwd, 'demo.thaw.json');
       const text = await readFile(kept, 'utf8');
       assert.deepEqual(checkConfig(text), [], 'the copy is a valid config');

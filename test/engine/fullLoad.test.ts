@@ -7,8 +7,13 @@ import { createEdgeCasesTable, EDGE_COLUMNS } from '../support/edgeCases';
 import { createFixture, stageFiles, type Fixture } from '../support/migration';
 
 // The same value-for-value checks on both extract paths: rows streamed by chunk queries, and rows
-// unloaded to a stage and read back from its files.
-for (const mode of ['query', 'unload'] as const) describe(`full load, extract_mode "${mode}" (CLI, emulator, PostgreSQL)`, function () {
+// unloaded to a stage and read back from its files, gzipped or not.
+const VARIANTS = [
+  { mode: 'query', unload_compression: 'gzip' },
+  { mode: 'unload', unload_compression: 'gzip' },
+  { mode: 'unload', unload_compression: 'none' },
+] as const;
+for (const { mode, unload_compression } of VARIANTS) describe(`full load, extract_mode "${mode}"${mode === 'unload' ? `, unload_compression "${unload_compression}"` : ''} (CLI, emulator, PostgreSQL)`, function () {
   let fx: Fixture;
 
   before(async () => {
@@ -20,7 +25,7 @@ for (const mode of ['query', 'unload'] as const) describe(`full load, extract_mo
   it('plans, loads and leaves a target equal to the source, value for value', async () => {
     const config = await fx.writeConfig(
       [DEMO_TABLE_SPEC, { source_table: 'EDGE_CASES', target_schema: 'analytics', split_column: 'ID', primary_key: ['ID'] }],
-      { batch_size: 100, extract_mode: mode },
+      { batch_size: 100, extract_mode: mode, unload_compression },
     );
 
     const plan = await fx.cli(['plan', '--config', config, '--json']);
@@ -42,7 +47,7 @@ for (const mode of ['query', 'unload'] as const) describe(`full load, extract_mo
     assert.equal(finished.rowsLoaded, 6006);
     const path = run.events.filter((e) => e.event === 'log' && /^extract path: /.test(String(e.message)));
     assert.equal(path.length, 1, 'the path is logged once');
-    assert.match(String(path[0]!.message), new RegExp(`^extract path: ${mode}`));
+    assert.match(String(path[0]!.message), new RegExp(`^extract path: ${mode === 'query' ? 'query' : `unload to .*, ${unload_compression === 'gzip' ? 'gzipped' : 'uncompressed'} files`}`));
     assert.deepEqual(await stageFiles(fx), [], 'no stage file is left');
 
     assert.equal(await assertTablesEqual(fx, { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' }, { schema: 'analytics', table: 'factvisitcallperformance_cr' }, DEMO_COLUMNS), 6000);
@@ -72,7 +77,7 @@ for (const mode of ['query', 'unload'] as const) describe(`full load, extract_mo
 
   it('refuses a text value holding U+0000, naming table, column and key, and strips it when asked', async () => {
     await fx.emulator.sql(`CREATE TABLE main.NUL_TEXT AS SELECT 1 AS ID, 'ok' AS NOTE UNION ALL SELECT 2, 'bad' || chr(0) || 'value'`);
-    const config = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID' }], { max_attempts: 1, extract_mode: mode }, 'nul.json');
+    const config = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID' }], { max_attempts: 1, extract_mode: mode, unload_compression }, 'nul.json');
     const refused = await fx.cli(['start', '--config', config]);
     assert.equal(refused.code, 1, refused.stderr);
     const failed = await fx.query<{ last_error: string }>(
@@ -86,7 +91,7 @@ for (const mode of ['query', 'unload'] as const) describe(`full load, extract_mo
     assert.equal((await fx.query(`SELECT * FROM nul.nul_text`)).length, 0, 'nothing of the failed chunk is loaded');
 
     await fx.cli(['abandon', '--config', config]);
-    const strip = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID', on_nul_character: 'strip' }], { extract_mode: mode }, 'nul.json');
+    const strip = await fx.writeConfig([{ source_table: 'NUL_TEXT', target_schema: 'nul', split_column: 'ID', on_nul_character: 'strip' }], { extract_mode: mode, unload_compression }, 'nul.json');
     const stripped = await fx.cli(['start', '--config', strip, '--json']);
     assert.equal(stripped.code, 0, stripped.stderr);
     const values = await fx.query<{ note: string }>(`SELECT note FROM nul.nul_text ORDER BY id`);

@@ -78,8 +78,8 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
     assert.deepEqual(await stageFiles(fx), []);
   });
 
-  it('resumes downloads cut mid-file and renews expired URLs within the attempt', async () => {
-    const config = await fx.writeConfig([TABLE], { batch_size: 1000, parallel_threads: 2, extract_mode: 'unload' });
+  for (const compression of ['gzip', 'none'] as const) it(`resumes downloads cut mid-file and renews expired URLs within the attempt (unload_compression "${compression}")`, async () => {
+    const config = await fx.writeConfig([{ ...TABLE, truncate_onstart: true }], { batch_size: 1000, parallel_threads: 2, extract_mode: 'unload', unload_compression: compression });
     const cli = fx.startCli(['start', '--config', config, '--json']);
     await cli.waitForEvent(pathChosen);
     fx.setFaults({ cutDownloadsNext: 3, expireUrlsNext: 2 });

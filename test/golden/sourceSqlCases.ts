@@ -153,8 +153,9 @@ export const SOURCE_SQL_CASES: Record<string, Statement> = {
   '20-stage-create': createStageStatement(STAGE),
   '21-stage-remove-chunk': removeStatement(STAGE, `${RUN}/7/`),
   '21-stage-remove-run': removeStatement(STAGE, `${RUN}/`),
-  '22-unload-chunk': unloadStatement(STAGE, `${RUN}/7/2/`, middleChunk),
-  '22-unload-probe': unloadStatement(STAGE, `${RUN}/probe-1234/`, probeQuery()),
+  '22-unload-chunk': unloadStatement(STAGE, `${RUN}/7/2/`, middleChunk, 'gzip'),
+  '22-unload-chunk-uncompressed': unloadStatement(STAGE, `${RUN}/7/3/`, middleChunk, 'none'),
+  '22-unload-probe': unloadStatement(STAGE, `${RUN}/probe-1234/`, probeQuery(), 'gzip'),
   '23-presigned-urls': presignedUrlsStatement(STAGE, [`${RUN}/7/2/data_0_0_0.csv.gz`, `${RUN}/7/2/data_0_1_0.csv.gz`]),
 };
 

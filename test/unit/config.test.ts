@@ -64,6 +64,7 @@ const CASES: Case[] = [
   { kind: 'column_types key that is not a plain name', change: (c) => void (c.tables[0].column_types['Visit Date'] = 5), path: 'tables[0].column_types["Visit Date"]', message: /must be a string, not an integer/ },
   { kind: 'empty split_column', change: (c) => void (c.tables[0].split_column = ''), path: 'tables[0].split_column', message: /^must not be empty$/ },
   { kind: 'primary key listing a column twice', change: (c) => void (c.tables[0].primary_key = ['A', 'B', 'A']), path: 'tables[0].primary_key[2]', message: /lists A twice/ },
+  { kind: 'unload_compression Snowflake has but Thaw does not read', change: (c) => void (c.unload_compression = 'zstd'), path: 'unload_compression', message: /^must be one of "gzip", "none"$/ },
   { kind: 'bad on_nul_character', change: (c) => void (c.tables[0].on_nul_character = 'ignore'), path: 'tables[0].on_nul_character', message: /must be one of "error", "strip"/ },
   { kind: 'connection string that is no URL', change: (c) => ({ ...c, target: { connection_string: '${env:DATABASE_URL}' } }), env: { ...TEST_ENV, DATABASE_URL: 'host=db password=s3cret-value' }, path: 'target.connection_string', message: /DATABASE_URL does not hold a postgres:\/\/user:password@host:port\/database URL/ },
   { kind: 'duplicate JSON key', change: () => '{\n  "batch_size": 1,\n  "batch_size": 2\n}', path: 'batch_size', message: /appears twice in the same object/ },

@@ -54,7 +54,7 @@ function selectOf(sql: string): string | null {
     assert.match(sql.replace(/^REMOVE /, ''), STAGE_PATH);
     return null;
   }
-  const unload = /^COPY INTO (@\S+) FROM \((.*)\) FILE_FORMAT = \(TYPE = CSV COMPRESSION = GZIP FIELD_DELIMITER = NONE RECORD_DELIMITER = '\\n' FIELD_OPTIONALLY_ENCLOSED_BY = NONE ESCAPE = NONE ESCAPE_UNENCLOSED_FIELD = NONE EMPTY_FIELD_AS_NULL = FALSE\) HEADER = FALSE DETAILED_OUTPUT = TRUE$/s.exec(sql);
+  const unload = /^COPY INTO (@\S+) FROM \((.*)\) FILE_FORMAT = \(TYPE = CSV COMPRESSION = (?:GZIP|NONE) FIELD_DELIMITER = NONE RECORD_DELIMITER = '\\n' FIELD_OPTIONALLY_ENCLOSED_BY = NONE ESCAPE = NONE ESCAPE_UNENCLOSED_FIELD = NONE EMPTY_FIELD_AS_NULL = FALSE\) HEADER = FALSE DETAILED_OUTPUT = TRUE$/s.exec(sql);
   if (sql.startsWith('COPY INTO')) {
     assert.ok(unload, 'COPY INTO a stage with the unload file format');
     assert.match(unload[1]!, STAGE_PATH);

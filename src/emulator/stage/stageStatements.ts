@@ -1,5 +1,5 @@
 // The stage statements of Snowflake's unload path, run by the emulator: CREATE/DROP STAGE, COPY
-// INTO @stage FROM (SELECT …) (DuckDB writes the lines, gzipped on their way into the stage), LIST, REMOVE, and
+// INTO @stage FROM (SELECT …) (DuckDB writes the lines, gzipped or not on their way into the stage), LIST, REMOVE, and
 // GET_PRESIGNED_URL inside a SELECT (replaced by a URL the emulator serves, then run as usual).
 // Recognised on the raw SQL text: `@stage/path` is not SQL the translator knows.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
@@ -42,12 +42,21 @@ const PRESIGNED = new RegExp(`GET_PRESIGNED_URL\\(\\s*${STAGE_REF}\\s*,\\s*'([^'
 /** The unload file format Thaw asks for: each file line is exactly the SELECT's one text value. */
 const REQUIRED_FORMAT: ReadonlyArray<[string, RegExp]> = [
   ['TYPE = CSV', /\bTYPE\s*=\s*'?CSV'?/i],
-  ['COMPRESSION = GZIP', /\bCOMPRESSION\s*=\s*'?GZIP'?/i],
   ['FIELD_DELIMITER = NONE', /\bFIELD_DELIMITER\s*=\s*NONE\b/i],
   ['FIELD_OPTIONALLY_ENCLOSED_BY = NONE', /\bFIELD_OPTIONALLY_ENCLOSED_BY\s*=\s*NONE\b/i],
   ['ESCAPE = NONE', /\bESCAPE\s*=\s*NONE\b/i],
   ['ESCAPE_UNENCLOSED_FIELD = NONE', /\bESCAPE_UNENCLOSED_FIELD\s*=\s*NONE\b/i],
 ];
+
+/** COMPRESSION of the file format: AUTO (Snowflake's default for unloads) writes gzip. */
+const COMPRESSION = /\bCOMPRESSION\s*=\s*'?([A-Z_]+)'?/i;
+
+function unloadCompression(options: string): 'gzip' | 'none' {
+  const named = (COMPRESSION.exec(options)?.[1] ?? 'AUTO').toUpperCase();
+  if (named === 'AUTO' || named === 'GZIP') return 'gzip';
+  if (named === 'NONE') return 'none';
+  throw new SnowflakeSqlError(`the Thaw emulator unloads gzip or uncompressed files only, not COMPRESSION = ${named}`, '001003', '42000');
+}
 
 /** Unquoted names are stored upper case; the emulator knows a stage by its last name part. */
 function stageName(objectName: string): string {
@@ -110,9 +119,10 @@ export async function runStageStatement(ctx: StageContext, db: EmulatorDatabase,
 }
 
 /**
- * COPY INTO @stage/prefix FROM (SELECT …): DuckDB writes the lines, the emulator gzips them into
- * one file named like Snowflake's `data_0_0_0.csv.gz` (at the fastest level, as its result spool
- * does: DuckDB's own gzip is several times slower, and this runs on the loader's cores).
+ * COPY INTO @stage/prefix FROM (SELECT …): DuckDB writes the lines into one file named like
+ * Snowflake's, `data_0_0_0.csv.gz` gzipped by the emulator (at the fastest level, as its result
+ * spool does: DuckDB's own gzip is several times slower, and this runs on the loader's cores), or
+ * `data_0_0_0.csv` with COMPRESSION = NONE.
  */
 async function unload(ctx: StageContext, db: EmulatorDatabase, stage: string, prefix: string, sql: string, open: number, binds: BindValue[], spool: ResultSpool): Promise<StatementOutcome> {
   if (ctx.faults.refusesUnload()) {
@@ -129,12 +139,13 @@ async function unload(ctx: StageContext, db: EmulatorDatabase, stage: string, pr
   if (missing.length > 0 || /\bHEADER\s*=\s*TRUE\b/i.test(options)) {
     throw new SnowflakeSqlError(`the Thaw emulator unloads one text column as is: the file format needs ${missing.join(', ') || 'HEADER = FALSE'}`, '001003', '42000');
   }
+  const compression = unloadCompression(options);
   const detailed = /\bDETAILED_OUTPUT\s*=\s*TRUE\b/i.test(options);
   const [statement, ...more] = translate(select);
   if (!statement || more.length > 0 || statement.kind !== 'query') throw new SnowflakeSqlError('COPY INTO a stage needs one SELECT', '001003', '42000');
-  const path = `${prefix}${prefix === '' || prefix.endsWith('/') ? '' : '_'}data_0_0_0.csv.gz`;
+  const path = `${prefix}${prefix === '' || prefix.endsWith('/') ? '' : '_'}data_0_0_0.csv${compression === 'gzip' ? '.gz' : ''}`;
   const file = await ctx.stages.fileForWrite(stage, path);
-  const cacheKey = ctx.unloadCache?.key(select, binds);
+  const cacheKey = ctx.unloadCache?.key(select, binds, compression);
   const reused = cacheKey === undefined ? undefined : await ctx.unloadCache!.reuse(cacheKey, file);
   const plain = ctx.stages.tempFile();
   const rows = reused ?? (await db.withConnection(async (conn) => {
@@ -152,7 +163,7 @@ async function unload(ctx: StageContext, db: EmulatorDatabase, stage: string, pr
     await rename(scratch, plain);
     return Number(reader.getRows()[0]?.[0] ?? 0);
   }));
-  if (reused === undefined) await gzipInto(plain, file);
+  if (reused === undefined) await (compression === 'gzip' ? gzipInto(plain, file) : rename(plain, file));
   if (cacheKey !== undefined && reused === undefined && rows > 0) await ctx.unloadCache!.keep(cacheKey, file, rows);
   // Snowflake writes no file for an empty result.
   const staged = rows === 0 ? undefined : await ctx.stages.file(stage, path);

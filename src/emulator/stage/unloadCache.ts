@@ -1,5 +1,5 @@
-// Benchmark aid (startEmulator's `reuseUnloads`): an unload identical to an earlier one (same SELECT
-// and binds, whatever its Time Travel snapshot) is answered with a hard link to the file written
+// Benchmark aid (startEmulator's `reuseUnloads`): an unload identical to an earlier one (same SELECT,
+// binds and compression, whatever its Time Travel snapshot) is answered with a hard link to the file written
 // then, so DuckDB does no work. That models what a loader sees when the warehouse has unloaded the
 // files already (on Snowflake the unloading runs on the warehouse, not on the loader's cores).
 // Only right while the source table does not change; never on by default.
@@ -14,8 +14,8 @@ export class UnloadCache {
 
   constructor(private readonly dir: string) {}
 
-  key(select: string, binds: readonly unknown[]): string {
-    return createHash('sha256').update(select.replace(AT_CLAUSE, '')).update(JSON.stringify(binds)).digest('hex');
+  key(select: string, binds: readonly unknown[], compression: string): string {
+    return createHash('sha256').update(select.replace(AT_CLAUSE, '')).update(JSON.stringify(binds)).update(compression).digest('hex');
   }
 
   /** Links the cached file to `file` and returns its row count; undefined on a miss. */

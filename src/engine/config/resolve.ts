@@ -3,7 +3,7 @@
 
 import { resolve as resolvePath } from 'node:path';
 import type { ConfigIssue } from '../errors';
-import type { ExtractMode, NulPolicy, SchemaChangePolicy, SnapshotMode, SslMode, ThawConfig } from './schema';
+import type { ExtractMode, NulPolicy, SchemaChangePolicy, SnapshotMode, SslMode, ThawConfig, UnloadCompression } from './schema';
 import { referencedVariable, Secret } from './secret';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -82,6 +82,7 @@ export interface ResolvedConfig {
   unload_min_rows: number;
   /** The stage named in the config, as written; undefined: Thaw's own. */
   unload_stage: string | undefined;
+  unload_compression: UnloadCompression;
   snapshot: SnapshotMode;
   /** Where snapshot clones go; null: each table's source schema. */
   snapshot_clone_schema: string | null;
@@ -155,6 +156,7 @@ export function resolveConfig(config: ThawConfig, options: ResolveOptions): Reso
       extract_mode: config.extract_mode,
       unload_min_rows: config.unload_min_rows,
       unload_stage: config.unload_stage,
+      unload_compression: config.unload_compression,
       snapshot: config.snapshot,
       snapshot_clone_schema: config.snapshot_clone_schema ?? null,
       tables,

@@ -48,7 +48,7 @@ export async function runChunkTask(
     let stream: Readable;
     let guard: NulGuard;
     if (extract.kind === 'unload') {
-      ({ stream, guard } = await unloadChunk(session.source, { ...what, stage: extract.stage, runId, chunkId: chunk.chunkId, attempt: chunk.attempts, rowsExpected: chunk.rows, signal }));
+      ({ stream, guard } = await unloadChunk(session.source, { ...what, stage: extract.stage, compression: extract.compression, runId, chunkId: chunk.chunkId, attempt: chunk.attempts, rowsExpected: chunk.rows, signal }));
     } else {
       const lines = streamChunk(session.source, what);
       stream = lines;

@@ -9,6 +9,7 @@
 // files are swept when it ends or is abandoned.
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config';
+import type { UnloadCompression } from '../config/schema';
 import { errorMessage, SourceError } from '../errors';
 import { stateDirFor, type PgSession } from '../session';
 import { openSource, type SnowflakeSource } from '../source';
@@ -20,7 +21,7 @@ import { probeQuery, resolveStageName, stageReference, type StageName } from '..
 /** Snowflake's "does not exist or not authorized". */
 const STAGE_MISSING = '002003';
 
-export type ExtractPath = { kind: 'query' } | { kind: 'unload'; stage: StageName };
+export type ExtractPath = { kind: 'query' } | { kind: 'unload'; stage: StageName; compression: UnloadCompression };
 
 const QUERY: ExtractPath = { kind: 'query' };
 
@@ -73,7 +74,7 @@ export class ExtractPaths {
     const { config, runId } = this;
     const stage = stageOf(config);
     try {
-      await probeUnload(this.source, stage, config.unload_stage === undefined, `${runId}/probe-${process.pid}/`);
+      await probeUnload(this.source, stage, config.unload_compression, config.unload_stage === undefined, `${runId}/probe-${process.pid}/`);
     } catch (err) {
       const why = errorMessage(err);
       if (config.extract_mode === 'unload') {
@@ -84,16 +85,16 @@ export class ExtractPaths {
     }
     const smaller = config.extract_mode === 'auto' ? ` (chunks below ${config.unload_min_rows.toLocaleString('en-US')} rows, unload_min_rows: query)` : '';
     this.unloadWorks = true;
-    this.log('info', `extract path: unload to @${stageReference(stage)}, files streamed from presigned URLs${smaller}`);
-    return { kind: 'unload', stage };
+    this.log('info', `extract path: unload to @${stageReference(stage)}, ${config.unload_compression === 'gzip' ? 'gzipped ' : 'uncompressed '}files streamed from presigned URLs${smaller}`);
+    return { kind: 'unload', stage, compression: config.unload_compression };
   }
 }
 
 /** Everything the unload path needs, once, on one row; its file is removed afterwards. */
-async function probeUnload(source: SnowflakeSource, stage: StageName, create: boolean, prefix: string): Promise<void> {
+async function probeUnload(source: SnowflakeSource, stage: StageName, compression: UnloadCompression, create: boolean, prefix: string): Promise<void> {
   if (create) await ensureStage(source, stage);
   try {
-    const files = await unloadToStage(source, stage, prefix, probeQuery());
+    const files = await unloadToStage(source, stage, prefix, probeQuery(), compression);
     const urls = await presignedUrls(source, stage, files.map((f) => f.path));
     for (const file of files) {
       for await (const _ of downloadStageFile({ bytes: file.bytes, url: async () => urls.get(file.path) ?? '', context: {} })) {

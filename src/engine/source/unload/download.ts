@@ -1,4 +1,4 @@
-// One stage file streamed over HTTP(S) from its presigned URL, as compressed bytes, pulled only as
+// One stage file streamed over HTTP(S) from its presigned URL, as stored, pulled only as
 // fast as the consumer reads. A connection cut mid-file resumes where it stopped (`Range: bytes=N-`),
 // so the bytes already passed on stay valid; a 403 (expired URL) gets a fresh URL first.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SourceError, type ErrorContext } from '../../errors';
 
 export interface DownloadOptions {
-  /** Compressed size from DETAILED_OUTPUT: a download is complete at exactly this many bytes. */
+  /** Size from DETAILED_OUTPUT: a download is complete at exactly this many bytes. */
   bytes: number;
   /** A URL for the file; `fresh` asks for a new one (the last one expired). */
   url: (fresh: boolean) => Promise<string>;
@@ -27,7 +27,7 @@ function get(url: string, from: number, signal: AbortSignal | undefined): Promis
   });
 }
 
-/** The file's compressed bytes. Throws a retryable SourceError once the retries are spent. */
+/** The file's bytes as stored. Throws a retryable SourceError once the retries are spent. */
 export async function* downloadStageFile(options: DownloadOptions): AsyncGenerator<Buffer> {
   const maxRetries = options.maxRetries ?? 5;
   let received = 0;

@@ -1,5 +1,6 @@
 // The unload path's Snowflake side: the stage, a chunk unloaded into it, presigned URLs for its
 // files, and their removal. Each call is one statement on the source connection.
+import type { UnloadCompression } from '../../config/schema';
 import type { ErrorContext } from '../../errors';
 import type { SnowflakeSource } from '../connection';
 import type { Statement } from '../sql';
@@ -9,7 +10,7 @@ import { createStageStatement, presignedUrlsStatement, removeStatement, unloadSt
 export interface UnloadedFile {
   /** Path inside the stage. */
   path: string;
-  /** Compressed size: how many bytes a complete download has. */
+  /** Size as stored (compressed or not): how many bytes a complete download has. */
   bytes: number;
   rows: number;
 }
@@ -26,8 +27,8 @@ export async function removeStageFiles(source: SnowflakeSource, stage: StageName
 }
 
 /** Unloads a chunk statement's rows under `prefix`; returns the files written. */
-export async function unloadToStage(source: SnowflakeSource, stage: StageName, prefix: string, chunk: Statement, context: ErrorContext = {}): Promise<UnloadedFile[]> {
-  const { sql, binds } = unloadStatement(stage, prefix, chunk);
+export async function unloadToStage(source: SnowflakeSource, stage: StageName, prefix: string, chunk: Statement, compression: UnloadCompression, context: ErrorContext = {}): Promise<UnloadedFile[]> {
+  const { sql, binds } = unloadStatement(stage, prefix, chunk, compression);
   const rows = await source.execute<{ FILE_NAME: string; FILE_SIZE: number | string; ROW_COUNT: number | string }>(sql, binds, context);
   return rows.map((r) => ({
     // Whether FILE_NAME repeats the unload prefix is not documented: accept both forms.

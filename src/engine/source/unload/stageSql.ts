@@ -1,6 +1,7 @@
 // The statements of the unload path (catalog entries 9–12, test/golden/source-sql). Pure, like
 // sql.ts: the stage name is quoted here; stage paths are Thaw's own (run id, chunk id, attempt)
 // or file names Snowflake reported, and are checked before they are spliced into SQL.
+import type { UnloadCompression } from '../../config/schema';
 import { quoteIdent } from '../../types/render';
 import type { Statement } from '../sql';
 
@@ -56,15 +57,15 @@ export function removeStatement(stage: StageName, prefix: string): Statement {
 }
 
 /**
- * 11. One chunk's rows unloaded to gzip files: the SELECT of the chunk statement, each row one
+ * 11. One chunk's rows unloaded to files, gzipped or not (unload_compression): the SELECT of the chunk statement, each row one
  * COPY-text value, written with every CSV feature off so that each file line is that value byte for
  * byte. ESCAPE_UNENCLOSED_FIELD defaults to a backslash, which would escape COPY's backslashes a
  * second time. DETAILED_OUTPUT gives one row per file: name, size and row count.
  */
-export function unloadStatement(stage: StageName, prefix: string, chunk: Statement): Statement {
+export function unloadStatement(stage: StageName, prefix: string, chunk: Statement, compression: UnloadCompression): Statement {
   const format = [
     'TYPE = CSV',
-    'COMPRESSION = GZIP',
+    `COMPRESSION = ${compression.toUpperCase()}`,
     'FIELD_DELIMITER = NONE',
     "RECORD_DELIMITER = '\\n'",
     'FIELD_OPTIONALLY_ENCLOSED_BY = NONE',

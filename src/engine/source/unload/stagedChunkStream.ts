@@ -1,8 +1,9 @@
 // An unloaded chunk's files as one stream of COPY-text bytes: each file downloaded from its
-// presigned URL, gunzipped, and passed on in blocks of whole lines (the NUL policy applied on the
+// presigned URL, gunzipped when it was unloaded gzipped, and passed on in blocks of whole lines (the NUL policy applied on the
 // way), file after file. No row is parsed or built: the bytes Snowflake wrote are the bytes COPY reads.
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { UnloadCompression } from '../../config/schema';
 import type { ErrorContext } from '../../errors';
 import type { SnowflakeSource } from '../connection';
 import type { NulGuard } from '../nulGuard';
@@ -14,6 +15,7 @@ import type { StageName } from './stageSql';
 export interface StagedChunkOptions {
   stage: StageName;
   files: readonly UnloadedFile[];
+  compression: UnloadCompression;
   guard: NulGuard;
   context: ErrorContext;
   signal?: AbortSignal;
@@ -38,9 +40,12 @@ async function* stagedBytes(source: SnowflakeSource, options: StagedChunkOptions
       if (!found) throw new Error(`Snowflake returned no presigned URL for ${file.path}`);
       return found;
     };
-    const compressed = Readable.from(downloadStageFile({ bytes: file.bytes, url, context: { ...context, path: file.path }, signal: options.signal }), {
-      objectMode: false,
-    });
+    const download = downloadStageFile({ bytes: file.bytes, url, context: { ...context, path: file.path }, signal: options.signal });
+    if (options.compression === 'none') {
+      yield* wholeLines(download, guard);
+      continue;
+    }
+    const compressed = Readable.from(download, { objectMode: false });
     const gunzip = createGunzip({ chunkSize: 4 * BLOCK_BYTES });
     compressed.on('error', (err) => gunzip.destroy(err));
     compressed.pipe(gunzip);

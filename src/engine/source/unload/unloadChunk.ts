@@ -2,6 +2,7 @@
 // unloaded under `<run>/<chunk>/<attempt>/`, the files' row counts checked against the plan, and
 // their lines streamed for COPY. The caller removes the chunk's files once its rows are committed.
 import type { Readable } from 'node:stream';
+import type { UnloadCompression } from '../../config/schema';
 import { DataError } from '../../errors';
 import { chunkQuery, nulGuardFor, type StreamChunkOptions } from '../chunkStream';
 import type { SnowflakeSource } from '../connection';
@@ -14,6 +15,7 @@ import { chunkPrefix, type StageName } from './stageSql';
 
 export interface UnloadChunkOptions extends StreamChunkOptions {
   stage: StageName;
+  compression: UnloadCompression;
   runId: string;
   chunkId: number;
   attempt: number;
@@ -30,18 +32,18 @@ export interface UnloadedChunk {
 }
 
 export async function unloadChunk(source: SnowflakeSource, options: UnloadChunkOptions): Promise<UnloadedChunk> {
-  const { stage, runId, chunkId } = options;
+  const { stage, compression, runId, chunkId } = options;
   const context = { ...options.context, runId, chunkId, table: describeTable(options.table) };
   // A worker that died between an unload and its commit left files; names need not repeat, so
   // they are removed rather than overwritten.
   await untilAborted(removeStageFiles(source, stage, chunkPrefix(runId, chunkId), context), options.signal);
-  const files = await untilAborted(unloadToStage(source, stage, chunkPrefix(runId, chunkId, options.attempt), chunkQuery(options), context), options.signal);
+  const files = await untilAborted(unloadToStage(source, stage, chunkPrefix(runId, chunkId, options.attempt), chunkQuery(options), compression, context), options.signal);
   const unloaded = files.reduce((n, f) => n + f.rows, 0);
   if (unloaded !== options.rowsExpected) {
     throw new DataError(`chunk ${chunkId} unloaded ${unloaded} rows in ${files.length} file(s), the plan counted ${options.rowsExpected}`, context);
   }
   const guard = nulGuardFor(options);
-  const stream = streamStagedChunk(source, { stage, files, guard, context, ...(options.signal ? { signal: options.signal } : {}) });
+  const stream = streamStagedChunk(source, { stage, files, compression, guard, context, ...(options.signal ? { signal: options.signal } : {}) });
   return { files, stream, guard };
 }
 
