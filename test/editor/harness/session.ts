@@ -163,6 +163,13 @@ export class EditorSession {
     });
   }
 
+  /** Waits for the open quick pick to offer `label`, without picking it. */
+  async waitForQuickPickItem(label: string | RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    await this.step(`find "${label}" in the quick pick`, `a quick pick item labelled ${String(label)}`, async () => {
+      if (!(await this.findQuickPickRow(label, timeoutMs))) throw new Error(`the quick pick lists ${JSON.stringify(await this.quickPickItems())}`);
+    });
+  }
+
   /** Types into the open quick input (an input box or a quick pick's filter) and presses Enter. */
   async answerInput(text: string): Promise<void> {
     await this.step(`type "${text}" into the input box`, 'an open input box', async () => {
@@ -231,6 +238,15 @@ export class EditorSession {
   async clickTreeItem(label: string | RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     const item = await this.waitForTreeItem(label, timeoutMs);
     await this.step(`click the tree item "${label}"`, 'a clickable tree row', () => item.click());
+  }
+
+  /** Clicks one of the inline action buttons a tree row shows while hovered (by the command's title). */
+  async clickTreeItemAction(label: string | RegExp, action: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    const item = await this.waitForTreeItem(label, timeoutMs);
+    await this.step(`click the inline action "${action}" of the tree item "${label}"`, `a "${action}" button on the hovered row`, async () => {
+      await item.hover();
+      await item.locator(`.actions .action-label[aria-label="${action}"]`).click({ timeout: 10_000 });
+    });
   }
 
   /** Hovers a tree item and returns the text of the hover (its tooltip). */

@@ -1,7 +1,8 @@
 // The Migrations view in a real editor, driven as a user drives it: Plan and Start from the
 // Command Palette; the tree shows the run, its table and chunk groups; an emulator fault fails a
-// chunk, which shows as failed with its error in the tooltip; a click on it and Retry (fault off)
-// complete the run with every source row in the target. The README's screenshots come from here (THAW_UPDATE_SCREENSHOTS=1).
+// chunk, which shows as failed with its error in the tooltip; a click on it offers Retry and Copy
+// Error, and the row's inline Retry Chunk button (fault off) completes the run with every source
+// row in the target. The README's screenshots come from here (THAW_UPDATE_SCREENSHOTS=1).
 import assert from 'node:assert/strict';
 import { DEMO_TABLE_SPEC, useEditorWorld } from '../harness';
 import { ONE_DAY, docScreenshot, newestRun, rowCount, setFaults, showMigrationsView, treeTooltip, waitForRunState, waitVisible } from './migrationSteps';
@@ -45,8 +46,13 @@ describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations vi
     assert.match(tooltip, /attempts: 2/, tooltip);
 
     await setFaults(w, { failQueries: [] });
+    // A click offers Retry and the error.
     await e.clickTreeItem(chunkLabel);
-    await e.pickQuickPick(new RegExp(`Retry chunk ${failed!.chunk_id}\\b`));
+    await e.waitForQuickPickItem(new RegExp(`Retry chunk ${failed!.chunk_id}\\b`));
+    await e.waitForQuickPickItem(/Copy error/);
+    await e.page.keyboard.press('Escape');
+    // The row's own button runs Retry Chunk on it.
+    await e.clickTreeItemAction(chunkLabel, 'Retry Chunk');
     await e.waitForNotification(new RegExp(`Migration run ${run.run_id} completed`), 180_000);
     assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');
     assert.equal(await rowCount(w, TARGET), ROWS, 'the target holds every source row');
