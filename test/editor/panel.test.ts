@@ -266,9 +266,24 @@ describe('editor: the progress panel', function () {
     assert.deepEqual(tunings, [{ parallel_threads: 3 }], 'the tune is recorded in the status tables');
 
     await opened.editor.runCommand('Migration: Show Progress');
-    // With two runs listed and none running, Show Progress asks which; the tree may still list this one as running.
-    await opened.editor.pickQuickPick(new RegExp(started.runId), 5_000).catch(() => undefined);
-    panel = await opened.editor.waitForWebview(new RegExp(`Run ${started.runId}[\\s\\S]*Throughput`));
+    // With two runs listed and none running, Show Progress asks which (after reading the status
+    // tables, slow on a loaded machine); the tree may still list this one as running, and then it
+    // opens at once. Whichever comes first: the run offered in the quick pick, or its panel.
+    const wanted = new RegExp(`Run ${started.runId}[\\s\\S]*Throughput`);
+    panel = await opened.editor.step('open the CLI run\'s panel, picking the run if asked', `a quick pick offering ${started.runId} or its panel`, async () => {
+      const deadline = Date.now() + 120_000;
+      let picked = false;
+      for (;;) {
+        if (!picked && (await opened.editor.quickPickItems()).some((l) => l.includes(started.runId))) {
+          await opened.editor.pickQuickPick(new RegExp(started.runId), 5_000);
+          picked = true;
+        }
+        const look = await opened.editor.webviewShowing(wanted);
+        if (look.frame) return look.frame;
+        if (Date.now() > deadline) throw new Error(`no quick pick offered the run; webviews show ${JSON.stringify(look.seen)}`);
+        await sleep(300);
+      }
+    });
     await until('the CLI run\'s panel reaches 100%', percent, (p) => p === 100);
     assert.match(await text('#source'), /from the status tables/);
     await until('its throughput chart marks the tune', async () => (await panel.locator('#throughput-chart').getAttribute('aria-label')) ?? '', (l) => /1 tuning change/.test(l));

@@ -179,8 +179,9 @@ export class EditorSession {
     });
   }
 
-  /** The labels the open quick pick lists now (the visible ones). */
+  /** The labels the open quick pick lists now (the visible ones; none once it has closed, whose rows stay in the page). */
   async quickPickItems(): Promise<string[]> {
+    if (!(await this.page.locator('.quick-input-widget').isVisible())) return [];
     return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
   }
 
@@ -352,19 +353,26 @@ export class EditorSession {
   async waitForWebview(pattern: RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Frame> {
     return this.step(`find a webview showing ${pattern}`, `a webview whose content matches ${pattern}`, async () => {
       const deadline = Date.now() + timeoutMs;
-      let seen: string[] = [];
+      let look: { frame?: Frame; seen: string[] };
       do {
-        seen = [];
-        for (const frame of this.page.frames()) {
-          if (!isWebviewContent(frame)) continue;
-          const text = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
-          if (pattern.test(text)) return frame;
-          seen.push(text.slice(0, 200));
-        }
+        look = await this.webviewShowing(pattern);
+        if (look.frame) return look.frame;
         await sleep(250);
       } while (Date.now() < deadline);
-      throw new Error(seen.length ? `webviews show ${JSON.stringify(seen)}` : 'no webview is open');
+      throw new Error(look.seen.length ? `webviews show ${JSON.stringify(look.seen)}` : 'no webview is open');
     });
+  }
+
+  /** One look at the open webviews: the one whose content matches `pattern`, and what each shows. */
+  async webviewShowing(pattern: RegExp): Promise<{ frame?: Frame; seen: string[] }> {
+    const seen: string[] = [];
+    for (const frame of this.page.frames()) {
+      if (!isWebviewContent(frame)) continue;
+      const text = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
+      if (pattern.test(text)) return { frame, seen };
+      seen.push(text.slice(0, 200));
+    }
+    return { seen };
   }
 
   async close(): Promise<void> {
