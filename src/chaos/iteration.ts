@@ -55,6 +55,12 @@ interface ComparedTable {
   columns: CompareColumn[];
 }
 
+const EXTRACT_PATHS = [
+  { extract_mode: 'query', unload_compression: 'gzip' },
+  { extract_mode: 'unload', unload_compression: 'gzip' },
+  { extract_mode: 'unload', unload_compression: 'none' },
+] as const;
+
 export async function runIteration(world: ChaosWorld, index: number, seed: number): Promise<IterationResult> {
   const random = new Random(seed);
   const rows = random.int(Math.ceil(world.maxRows / 3), world.maxRows);
@@ -62,8 +68,9 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
   const batchSize = Math.max(10, Math.ceil(rows / random.int(15, 40)));
   const partitioned = world.mayPartition && random.int(0, 1) === 1;
   const calm = { delayMs: random.int(10, 40) };
-  // Both ways out of Snowflake: a streaming query, or COPY INTO a stage and downloads.
-  const extractMode = random.pick(['query', 'unload'] as const);
+  // Both ways out of Snowflake: a streaming query, or COPY INTO a stage and downloads, gzipped or
+  // not. One draw, so that the rest of a seed's schedule is what it was with two choices.
+  const path = random.pick(EXTRACT_PATHS);
   const schema = `chaos_${index}`;
   const spoolDir = join(world.dir, `emulator-${index}`);
   const emulator = await startEmulator({ port: 0, demoRows: rows, chunkBytes: 64 << 10, inlineBytes: 16 << 10, faults: calm, spoolDir });
@@ -78,13 +85,13 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
       { source: DEMO_TABLE_SPEC.source_table, target: DEMO_TABLE_SPEC.source_table.toLowerCase(), columns: DEMO_COLUMNS },
       { source: 'EDGE_CASES', target: 'edge_cases', columns: EDGE_COLUMNS },
     ];
-    const configPath = await writeConfig(world, emulator, { index, schema, threads, batchSize, partitioned, extractMode });
+    const configPath = await writeConfig(world, emulator, { index, schema, threads, batchSize, partitioned, path });
     const plannedFaults = Array.from({ length: random.int(2, 5) }, () => random.pick(FAULT_KINDS));
     // Where in the run (fraction of chunks completed) each fault strikes; every iteration ends with
     // every process killed, so that `thaw resume` is what finishes it.
     const moments = plannedFaults.map(() => random.between(0, 0.7)).sort((a, b) => a - b);
     const faults: Array<{ kind: FaultKind; at: number }> = [...plannedFaults.map((kind, i) => ({ kind, at: moments[i]! })), { kind: 'kill-all', at: random.between(moments.at(-1)!, 0.8) }];
-    world.say(`iteration ${index} (seed ${seed}): ${rows.toLocaleString('en-US')} + 6 edge rows, ${partitioned ? 'partitioned by date' : 'not partitioned'}, batch ${batchSize}, ${threads} threads, extract_mode ${extractMode}, ${calm.delayMs} ms per emulator answer`);
+    world.say(`iteration ${index} (seed ${seed}): ${rows.toLocaleString('en-US')} + 6 edge rows, ${partitioned ? 'partitioned by date' : 'not partitioned'}, batch ${batchSize}, ${threads} threads, extract_mode ${path.extract_mode}${path.extract_mode === 'unload' ? `, unload_compression ${path.unload_compression}` : ''}, ${calm.delayMs} ms per emulator answer`);
 
     const started = Date.now();
     const log = (line: string) => world.say(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${line}`);
@@ -158,14 +165,14 @@ export async function runIteration(world: ChaosWorld, index: number, seed: numbe
 async function writeConfig(
   world: ChaosWorld,
   emulator: Emulator,
-  o: { index: number; schema: string; threads: number; batchSize: number; partitioned: boolean; extractMode: 'query' | 'unload' },
+  o: { index: number; schema: string; threads: number; batchSize: number; partitioned: boolean; path: (typeof EXTRACT_PATHS)[number] },
 ): Promise<string> {
   const config = {
     source: { account: 'chaos', username: 'LOADER', warehouse: 'WH', database: 'ANALYTICS', schema: 'PUBLIC', password: `\${env:${SF_PASSWORD}}`, access_url: emulator.url },
     target: { host: world.postgres.host, port: world.postgres.port, database: world.database, user: world.postgres.user, password: `\${env:${PG_PASSWORD}}`, ssl: 'disable' },
     parallel_threads: o.threads,
     batch_size: o.batchSize,
-    extract_mode: o.extractMode,
+    ...o.path,
     retry_delay_seconds: 0.2,
     worker_heartbeat_timeout_seconds: 5,
     tables: [
