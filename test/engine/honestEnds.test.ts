@@ -78,7 +78,10 @@ describe('honest ends: every exit path of the run loop', function () {
   }
 
   it('a failure mid-run reports the true loaded rows and failed chunks, and closes the run failed with its cause', async () => {
-    const { finished, runId } = await runFailingAt('claim loop');
+    // The failure comes with a beat (every 100 ms) once 60 rows are in: the emulator answers slowly
+    // enough that the remaining chunks outlast a beat (unslowed, a fast run loaded them all first).
+    fx.setFaults({ delayMs: 30 });
+    const { finished, runId } = await runFailingAt('claim loop').finally(() => fx.setFaults({ delayMs: 0 }));
     const t = await truth(runId);
     // The NUL chunk fails; a chunk still loading when the beat throws fails with it (out of
     // attempts) when a loaded machine slows the 20-row chunks past the 100 ms beat. Either way the

@@ -57,7 +57,13 @@ describe('editor: Plan, Start, a failed chunk and its Retry in the Migrations vi
     assert.equal(await waitForRunState(w, run.run_id, ['completed', 'failed']), 'completed');
     assert.equal(await rowCount(w, TARGET), ROWS, 'the target holds every source row');
     await e.runCommand('Migration: Open Monitoring Query');
-    await e.pickQuickPick(/^dashboard\.sql/);
+    await e.pickQuickPick(/^dashboard\.sql/, 15_000).catch(async () => {
+      // Once in CI the pick was gone before it could be read (focus taken by something unknown):
+      // the user would ask again, and so does the test, once.
+      console.log('    [editor] the monitoring query pick closed before a choice: asking again');
+      await e.runCommand('Migration: Open Monitoring Query');
+      await e.pickQuickPick(/^dashboard\.sql/);
+    });
     await waitVisible(e, 'the dashboard query in an editor', e.page.locator('.editor .view-lines', { hasText: /migration_table_status/ }));
 
     await waitVisible(e, 'the run at 100% in the tree', e.page.locator('.monaco-list-row[role="treeitem"]', { hasText: run.run_id }).filter({ hasText: /100%/ }));
