@@ -28,7 +28,7 @@ import { openSession } from '../engine/session';
 import { streamChunk } from '../engine/source';
 import { listChunks, listRuns } from '../engine/state';
 import { startDemoEnvironment, DEMO_TABLE, type DemoEnvironment } from '../demo/environment';
-import type { UnloadCompression } from '../engine/config/schema';
+import { UNLOAD_FILES, type UnloadCompression } from '../engine/config/schema';
 import { Requests } from '../protocol/engine';
 import { benchIncremental, type IncrementalFigures } from './incremental';
 import { benchVerify, benchVerifySides, describeSide, describeVerify, type SideFigures, type VerifyFigures } from './verify';
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
       ...(verify ? { verify } : {}),
       // Kept keys: the best path with files staged, and the highest worker RSS of all runs.
       thaw: {
-        extractPath: `unload (files staged, ${bestStaged.unloadCompression === 'none' ? 'uncompressed' : 'gzipped'})`,
+        extractPath: `unload (files staged, ${UNLOAD_FILES[bestStaged.unloadCompression ?? 'gzip']})`,
         rowsPerSecond: bestStaged.rowsPerSecond,
         seconds: bestStaged.seconds,
         peakWorkerRssMb: Math.max(...[query, unloading, staged, unloadingPlain, stagedPlain, unloadLarge, queryLarge].map((r) => r.peakWorkerRssMb)),

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { askWorker, followRun } from '../engine/cli/runCommand';
 import { printPlan } from '../engine/cli/printPlan';
 import { DEMO_TABLE, startDemoEnvironment } from './environment';
-import { UNLOAD_COMPRESSIONS, type UnloadCompression } from '../engine/config/schema';
+import { UNLOAD_COMPRESSIONS, UNLOAD_FILES, type UnloadCompression } from '../engine/config/schema';
 import { Requests } from '../protocol/engine';
 
 const options = new Command()
@@ -47,7 +47,7 @@ async function keepConfig(configPath: string): Promise<string> {
 /** Which extract path the chunks took, e.g. "unload (…) for 40 chunks". */
 function describePaths(chunks: { unload: number; query: number }): string {
   const paths = [
-    chunks.unload > 0 ? `unload (COPY INTO a stage, ${options.unloadCompression === 'gzip' ? 'gzipped' : 'uncompressed'} files streamed from presigned URLs) for ${chunks.unload} chunks` : '',
+    chunks.unload > 0 ? `unload (COPY INTO a stage, ${UNLOAD_FILES[options.unloadCompression]} files streamed from presigned URLs) for ${chunks.unload} chunks` : '',
     chunks.query > 0 ? `query (one streaming query per chunk) for ${chunks.query} chunks` : '',
   ];
   return paths.filter((p) => p !== '').join('; ') || 'none (no chunk loaded)';

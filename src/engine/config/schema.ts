@@ -387,5 +387,7 @@ export type SslMode = (typeof SSL_MODES)[number];
 export type NulPolicy = (typeof NUL_POLICIES)[number];
 export type ExtractMode = (typeof EXTRACT_MODES)[number];
 export type UnloadCompression = (typeof UNLOAD_COMPRESSIONS)[number];
+/** How logs and reports name the files an unload compression writes. */
+export const UNLOAD_FILES: Readonly<Record<UnloadCompression, string>> = { gzip: 'gzipped', none: 'uncompressed' };
 export type SchemaChangePolicy = (typeof SCHEMA_CHANGE_POLICIES)[number];
 export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];

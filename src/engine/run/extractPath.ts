@@ -9,7 +9,7 @@
 // files are swept when it ends or is abandoned.
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config';
-import type { UnloadCompression } from '../config/schema';
+import { UNLOAD_FILES, type UnloadCompression } from '../config/schema';
 import { errorMessage, SourceError } from '../errors';
 import { stateDirFor, type PgSession } from '../session';
 import { openSource, type SnowflakeSource } from '../source';
@@ -85,7 +85,7 @@ export class ExtractPaths {
     }
     const smaller = config.extract_mode === 'auto' ? ` (chunks below ${config.unload_min_rows.toLocaleString('en-US')} rows, unload_min_rows: query)` : '';
     this.unloadWorks = true;
-    this.log('info', `extract path: unload to @${stageReference(stage)}, ${config.unload_compression === 'gzip' ? 'gzipped ' : 'uncompressed '}files streamed from presigned URLs${smaller}`);
+    this.log('info', `extract path: unload to @${stageReference(stage)}, ${UNLOAD_FILES[config.unload_compression]} files streamed from presigned URLs${smaller}`);
     return { kind: 'unload', stage, compression: config.unload_compression };
   }
 }
