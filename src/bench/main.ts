@@ -227,10 +227,10 @@ async function main(): Promise<void> {
     say('\nPostgreSQL COPY of the same rows, pre-rendered, same parallelism ...');
     const copy = await copyLimit(env, pgCpu);
 
-    const best = staged.rowsPerSecond >= unloading.rowsPerSecond ? staged : unloading;
-    const bestPlain = stagedPlain.rowsPerSecond >= unloadingPlain.rowsPerSecond ? stagedPlain : unloadingPlain;
+    const best = faster(staged, unloading);
+    const bestPlain = faster(stagedPlain, unloadingPlain);
     // The kept keys take the faster of the two compressions with files staged, and say which.
-    const bestStaged = stagedPlain.rowsPerSecond > staged.rowsPerSecond ? stagedPlain : staged;
+    const bestStaged = faster(staged, stagedPlain);
     const cores = (micros: number) => round((GOAL_ROWS_PER_SECOND * micros) / 1e6);
     const figures = {
       rows: options.rows,
@@ -359,6 +359,11 @@ function printTable(f: {
   const c = f.coresFor272MRowsIn30Min;
   w(`cores for 272M rows in 30 min: loader ${c.loaderUnloadPath} (unload) / ${c.loaderUnloadPathUncompressed} (unload uncompressed) / ${c.loaderQueryPath} (query), PostgreSQL ${c.postgres}`);
   w(`figures written to ${options.out}`);
+}
+
+/** The run with more rows/s; `a` on a tie. */
+function faster(a: RunFigures, b: RunFigures): RunFigures {
+  return b.rowsPerSecond > a.rowsPerSecond ? b : a;
 }
 
 function copyAndAnalyzeRate(copy: CopyLimit): number {
