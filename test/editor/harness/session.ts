@@ -157,17 +157,13 @@ export class EditorSession {
   /** Waits for the open quick pick to offer `label` (exactly, or matching) and picks it. */
   async pickQuickPick(label: string | RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     await this.step(`pick "${label}" in the quick pick`, `a quick pick item labelled ${String(label)}`, async () => {
-      const row = await this.findQuickPickRow(label, timeoutMs);
-      if (!row) throw new Error(`the quick pick lists ${JSON.stringify(await this.quickPickItems())}`);
-      await row.click();
+      await (await this.quickPickRow(label, timeoutMs)).click();
     });
   }
 
   /** Waits for the open quick pick to offer `label`, without picking it. */
   async waitForQuickPickItem(label: string | RegExp, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
-    await this.step(`find "${label}" in the quick pick`, `a quick pick item labelled ${String(label)}`, async () => {
-      if (!(await this.findQuickPickRow(label, timeoutMs))) throw new Error(`the quick pick lists ${JSON.stringify(await this.quickPickItems())}`);
-    });
+    await this.step(`find "${label}" in the quick pick`, `a quick pick item labelled ${String(label)}`, () => this.quickPickRow(label, timeoutMs));
   }
 
   /** Types into the open quick input (an input box or a quick pick's filter) and presses Enter. */
@@ -190,6 +186,13 @@ export class EditorSession {
     if (await widget.isVisible()) await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('F1');
     await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  /** The open quick pick's row for `label`, once it lists it; throws with what it lists otherwise. */
+  private async quickPickRow(label: string | RegExp, timeoutMs: number): Promise<Locator> {
+    const row = await this.findQuickPickRow(label, timeoutMs);
+    if (!row) throw new Error(`the quick pick lists ${JSON.stringify(await this.quickPickItems())}`);
+    return row;
   }
 
   private async findQuickPickRow(label: string | RegExp, timeoutMs: number): Promise<Locator | undefined> {
