@@ -31,7 +31,7 @@ export interface EmulatorOptions {
   faults?: Partial<FaultSettings>;
   /** Where result chunk files are spooled; default a fresh temp directory (removed on close). */
   spoolDir?: string;
-  /** Uncompressed bytes per result chunk (default 4 MiB, like Snowflake's first chunks). */
+  /** Uncompressed bytes per result chunk, all alike (tests); default: chunks grow as Snowflake's do, up to CLIENT_RESULT_CHUNK_SIZE. */
   chunkBytes?: number;
   /** Uncompressed bytes of rows answered inline (default 128 KiB). */
   inlineBytes?: number;
@@ -79,7 +79,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const received = new ReceivedQueries(options.recordQueries ?? false);
   let url = '';
   const stages = new StageStore(join(spoolDir, 'stages'));
-  const queries = new QueryRegistry(db, spoolDir, { chunkBytes: options.chunkBytes ?? 4 << 20, inlineBytes: options.inlineBytes ?? 128 << 10 }, {
+  const queries = new QueryRegistry(db, spoolDir, { ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}), inlineBytes: options.inlineBytes ?? 128 << 10 }, {
     stages,
     faults,
     baseUrl: () => url,

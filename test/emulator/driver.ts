@@ -59,11 +59,11 @@ export function execute(conn: Connection, sqlText: string, binds?: Array<string 
 export interface RawQueryResponse {
   success: boolean;
   code: string | null;
-  data: { total: number; rowset: unknown[][]; chunks: Array<{ url: string; rowCount: number }>; queryId: string };
+  data: { total: number; rowset: unknown[][]; chunks: Array<{ url: string; rowCount: number; uncompressedSize: number }>; queryId: string };
 }
 
-/** Logs in and runs one query over plain HTTP, to look at the protocol itself. */
-export async function rawQuery(emulator: Emulator, sqlText: string): Promise<RawQueryResponse> {
+/** Logs in and runs one query over plain HTTP, to look at the protocol itself; `parameters` are the statement's own. */
+export async function rawQuery(emulator: Emulator, sqlText: string, parameters?: Record<string, unknown>): Promise<RawQueryResponse> {
   const post = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(`${emulator.url}${path}`, {
       method: 'POST',
@@ -73,5 +73,5 @@ export async function rawQuery(emulator: Emulator, sqlText: string): Promise<Raw
     return (await res.json()) as { data: Record<string, unknown> };
   };
   const login = await post('/session/v1/login-request', { data: { LOGIN_NAME: 'u', PASSWORD: 'p', ACCOUNT_NAME: 'emu' } });
-  return (await post('/queries/v1/query-request?requestId=raw', { sqlText }, String(login.data.token))) as unknown as RawQueryResponse;
+  return (await post('/queries/v1/query-request?requestId=raw', { sqlText, ...(parameters ? { parameters } : {}) }, String(login.data.token))) as unknown as RawQueryResponse;
 }

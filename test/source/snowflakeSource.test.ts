@@ -61,7 +61,7 @@ describe('Snowflake source on the emulator (real snowflake-sdk)', function () {
 
   before(async () => {
     logDir = await mkdtemp(join(tmpdir(), 'thaw-source-logs-'));
-    emulator = await startEmulator({ port: 0 });
+    emulator = await startEmulator({ port: 0, recordQueries: true });
     await emulator.sql(`
       CREATE TABLE EVENTS (ID BIGINT, DAY DATE, NOTE VARCHAR);
       INSERT INTO EVENTS SELECT i, DATE '2024-01-01', 'heavy ' || i FROM range(1, 12001) t(i);
@@ -383,6 +383,16 @@ describe('Snowflake source on the emulator (real snowflake-sdk)', function () {
         assert.equal(loaded[3].f, '-Infinity');
         assert.equal(loaded[3].j, 'just text');
       });
+    });
+
+    it('asks for result chunks of at most 16 MB (CLIENT_RESULT_CHUNK_SIZE), so a stream never holds 160 MB ones', async () => {
+      const columns = await readColumns(source, table('EVENTS'));
+      const split = findColumn(columns, 'ID', 'split_column', table('EVENTS'));
+      const lines = await collectLines(streamChunk(source, { table: table('EVENTS'), columns, split, range: WHOLE }));
+      assert.equal(lines.length, 12017, 'every row with an ID');
+      const statement = emulator.receivedQueries().filter((q) => q.sqlText.includes('"EVENTS"')).at(-1);
+      assert.ok(statement, 'the chunk statement reached the emulator');
+      assert.deepEqual(statement.parameters, { CLIENT_RESULT_CHUNK_SIZE: 16 });
     });
 
     it('stops cleanly when the consumer gives up mid-chunk, leaving the connection usable', async () => {

@@ -1,6 +1,8 @@
 // Writes a result as Snowflake does: the first rows inline in the response, the rest as gzip'd
-// chunk files of a few MB (uncompressed) each, spooled to disk while DuckDB streams the rows, so
-// memory holds one DuckDB vector and one gzip window, never the result.
+// chunk files spooled to disk while DuckDB streams the rows, so memory holds one DuckDB vector and
+// one gzip window, never the result. Snowflake starts with small chunks and doubles them up to the
+// statement's CLIENT_RESULT_CHUNK_SIZE (MB of uncompressed rows, as the 2026_04 behaviour change
+// enforces it; default 160): a client holds whole chunks, so that size is what its memory follows.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -12,8 +14,21 @@ export type WireRow = ReadonlyArray<string | null>;
 export interface SpoolLimits {
   /** Uncompressed bytes of rows answered inline with the query response. */
   inlineBytes: number;
-  /** Uncompressed bytes per chunk file. */
-  chunkBytes: number;
+  /** Uncompressed bytes per chunk file, all alike (tests); unset: chunks grow as Snowflake's do. */
+  chunkBytes?: number;
+}
+
+/** Snowflake's default and allowed range for CLIENT_RESULT_CHUNK_SIZE, in MB. */
+export const RESULT_CHUNK_SIZE_MB = { default: 160, min: 16, max: 160 } as const;
+
+/** The first chunk after the inline rows; each next one is twice the size, up to the cap. */
+const FIRST_CHUNK_BYTES = 256 << 10;
+
+/** The uncompressed size cap a statement's CLIENT_RESULT_CHUNK_SIZE sets, clamped to Snowflake's range. */
+export function chunkCapBytes(parameterMb: unknown): number {
+  const mb = Number(parameterMb);
+  const valid = Number.isFinite(mb) ? Math.min(RESULT_CHUNK_SIZE_MB.max, Math.max(RESULT_CHUNK_SIZE_MB.min, Math.floor(mb))) : RESULT_CHUNK_SIZE_MB.default;
+  return valid * 1024 * 1024;
 }
 
 export interface SpooledChunk {
@@ -27,6 +42,8 @@ interface OpenChunk {
   file: WriteStream;
   done: Promise<unknown>;
   chunk: SpooledChunk;
+  /** Uncompressed bytes at which this chunk is closed. */
+  limit: number;
 }
 
 export class ResultSpool {
@@ -40,7 +57,14 @@ export class ResultSpool {
   constructor(
     readonly dir: string,
     private readonly limits: SpoolLimits,
+    /** The statement's CLIENT_RESULT_CHUNK_SIZE (MB); used when `limits.chunkBytes` is unset. */
+    private readonly chunkSizeMb: unknown = RESULT_CHUNK_SIZE_MB.default,
   ) {}
+
+  /** Uncompressed bytes at which chunk `index` is closed. */
+  chunkLimit(index: number): number {
+    return this.limits.chunkBytes ?? Math.min(chunkCapBytes(this.chunkSizeMb), FIRST_CHUNK_BYTES * 2 ** index);
+  }
 
   /** Adds rows; resolves when the chunk file has taken them (backpressure). */
   async add(rows: readonly WireRow[]): Promise<void> {
@@ -53,19 +77,23 @@ export class ResultSpool {
         this.inlineBytes += approximateSize(row);
         continue;
       }
-      const current = this.current ?? (await this.openChunk());
       const json = JSON.stringify(row);
-      const text = current.chunk.rowCount === 0 ? json : `,${json}`;
-      current.chunk.rowCount++;
-      current.chunk.uncompressedSize += text.length;
-      pending.push(text);
-      pendingBytes += text.length;
-      if (current.chunk.uncompressedSize >= this.limits.chunkBytes) {
-        await this.write(current, pending.join(''));
+      const bytes = Buffer.byteLength(json);
+      // A chunk never holds more than its limit (a comma before each row but the first), but always at least one row.
+      if (this.current && this.current.chunk.rowCount > 0 && this.current.chunk.uncompressedSize + 1 + bytes > this.current.limit) {
+        await this.write(this.current, pending.join(''));
         pending = [];
         pendingBytes = 0;
         await this.closeChunk();
-      } else if (pendingBytes > 1 << 16) {
+      }
+      const current = this.current ?? (await this.openChunk());
+      const first = current.chunk.rowCount === 0;
+      const text = first ? json : `,${json}`;
+      current.chunk.rowCount++;
+      current.chunk.uncompressedSize += first ? bytes : bytes + 1;
+      pending.push(text);
+      pendingBytes += text.length;
+      if (pendingBytes > 1 << 16) {
         await this.write(current, pending.join(''));
         pending = [];
         pendingBytes = 0;
@@ -100,7 +128,7 @@ export class ResultSpool {
     const file = createWriteStream(chunk.file);
     gzip.pipe(file);
     const done = once(file, 'close');
-    this.current = { gzip, file, done, chunk };
+    this.current = { gzip, file, done, chunk, limit: this.chunkLimit(this.chunks.length - 1) };
     return this.current;
   }
 

@@ -137,7 +137,8 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     const body = await readJson(req);
     const sqlText = String(body.sqlText ?? '');
     const binds = bindRows(body.bindings);
-    ctx.received.add(sqlText, binds[0] ?? []);
+    const statementParameters = objectOrEmpty(body.parameters);
+    ctx.received.add(sqlText, binds[0] ?? [], statementParameters);
     try {
       ctx.privileges.check(session.role, sqlText);
     } catch (err) {
@@ -147,7 +148,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     const failure = ctx.faults.queryFailure(sqlText, binds[0] ?? []);
     if (failure === 'http') return sendText(res, 503, 'Service Unavailable (injected by the Thaw emulator)');
     if (failure === 'sql') return sendJson(res, 200, errorBody(transientInternalError('injected by the Thaw emulator'), 'injected-' + Date.now()));
-    const record = ctx.queries.start(session.id, url.searchParams.get('requestId'), sqlText, binds, parameterList(session, objectOrEmpty(body.parameters)));
+    const record = ctx.queries.start(session.id, url.searchParams.get('requestId'), sqlText, binds, parameterList(session, statementParameters));
     if (body.asyncExec === true) return sendJson(res, 200, inProgress(record, '333334'));
     return answerWhenDone(ctx, res, record);
   }

@@ -46,7 +46,7 @@ export class QueryRegistry {
       sqlText,
       parameters,
       status: 'RUNNING',
-      spool: new ResultSpool(join(this.spoolDir, id), this.limits),
+      spool: new ResultSpool(join(this.spoolDir, id), this.limits, parameters.find((p) => p.name === 'CLIENT_RESULT_CHUNK_SIZE')?.value),
       outcome: null,
       error: null,
       done: Promise.resolve(),

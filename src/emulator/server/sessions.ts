@@ -1,6 +1,7 @@
 // Sessions and their tokens. Any user and password (or key-pair JWT, or programmatic access
 // token) is accepted: the emulator checks nothing, it only hands out tokens the driver can use.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { RESULT_CHUNK_SIZE_MB } from '../results/resultSpool';
 
 export interface Session {
   id: string;
@@ -34,7 +35,7 @@ export const SESSION_PARAMETERS: ReadonlyArray<{ name: string; value: string | n
   { name: 'TIMESTAMP_NTZ_OUTPUT_FORMAT', value: 'YYYY-MM-DD HH24:MI:SS.FF3' },
   { name: 'TIMESTAMP_LTZ_OUTPUT_FORMAT', value: '' },
   { name: 'TIMESTAMP_TZ_OUTPUT_FORMAT', value: '' },
-  { name: 'CLIENT_RESULT_CHUNK_SIZE', value: 160 },
+  { name: 'CLIENT_RESULT_CHUNK_SIZE', value: RESULT_CHUNK_SIZE_MB.default },
   { name: 'CLIENT_SESSION_KEEP_ALIVE', value: false },
   { name: 'CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY', value: 3600 },
 ];

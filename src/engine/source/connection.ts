@@ -58,6 +58,12 @@ function loadDriver(): Promise<SnowflakeModule> {
   return driver;
 }
 
+// The driver holds each result chunk whole, as one string and then parsed, and downloads the next
+// while the current one streams: a worker's memory follows chunk size × 2 × threads. Snowflake
+// grows a result's chunks up to CLIENT_RESULT_CHUNK_SIZE (default 160 MB uncompressed); its
+// minimum keeps them an order of magnitude smaller, at the cost of more chunk requests.
+const STREAMED_RESULT_CHUNK_MB = 16;
+
 const DRIVER_LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'OFF'] as const;
 type DriverLogLevel = (typeof DRIVER_LOG_LEVELS)[number];
 
@@ -193,7 +199,9 @@ class DriverConnection implements SnowflakeSource {
   }
 
   stream(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): RowStream {
-    const rows = this.connection.execute({ sqlText: sql, binds: [...binds], streamResult: true, rowMode: 'array' }).streamRows();
+    const rows = this.connection
+      .execute({ sqlText: sql, binds: [...binds], streamResult: true, rowMode: 'array', parameters: { CLIENT_RESULT_CHUNK_SIZE: STREAMED_RESULT_CHUNK_MB } })
+      .streamRows();
     return { rows, typed: (err) => this.wrap(err, context) };
   }
 
