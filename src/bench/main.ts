@@ -121,9 +121,9 @@ async function sourceOnly(env: DemoEnvironment, runId: string): Promise<{ second
       chunks.map((chunk) =>
         limit(async () => {
           const table = prepared.tables.get(chunk.tableOrdinal)!;
-          const lines = streamChunk(session.source, { table: table.sourceTable, columns: table.columns, partition: table.partition, split: table.split, range: chunk, snapshot: prepared.snapshot });
-          await pipeline(lines, new Writable({ write: (_c, _e, done) => done() }));
-          rows += lines.rows;
+          const { stream } = streamChunk(session.source, { table: table.sourceTable, columns: table.columns, partition: table.partition, split: table.split, range: chunk, snapshot: prepared.snapshot });
+          await pipeline(stream, new Writable({ write: (_c, _e, done) => done() }));
+          rows += chunk.rows;
         }),
       ),
     );

@@ -45,6 +45,8 @@ export interface FaultSettings {
   cutDownloadsNext: number;
   /** The next N stage-file downloads answer 403, as an expired presigned URL does. */
   expireUrlsNext: number;
+  /** Result-chunk downloads: the next N are cut off halfway through the chunk. */
+  cutChunksNext: number;
   /** Every stage-file download waits this long before answering (a slow object store). */
   holdDownloadsMs: number;
   /** COPY INTO a stage is refused, as with PREVENT_UNLOAD_TO_INTERNAL_STAGES on the account. */
@@ -60,6 +62,7 @@ export interface FaultCounters {
   stalls: number;
   cutDownloads: number;
   expiredUrls: number;
+  cutChunks: number;
   refusedUnloads: number;
 }
 
@@ -76,6 +79,7 @@ export const NO_FAULTS: FaultSettings = {
   failQueries: [],
   cutDownloadsNext: 0,
   expireUrlsNext: 0,
+  cutChunksNext: 0,
   holdDownloadsMs: 0,
   refuseUnloads: false,
 };
@@ -83,7 +87,7 @@ export const NO_FAULTS: FaultSettings = {
 export class FaultInjector {
   private settings: FaultSettings;
   private compiled: Array<{ rule: QueryFailureRule; regex: RegExp }> = [];
-  readonly counters: FaultCounters = { chunkFailures: 0, queryFailures: 0, patternFailures: 0, drops: 0, delayedResponses: 0, stalls: 0, cutDownloads: 0, expiredUrls: 0, refusedUnloads: 0 };
+  readonly counters: FaultCounters = { chunkFailures: 0, queryFailures: 0, patternFailures: 0, drops: 0, delayedResponses: 0, stalls: 0, cutDownloads: 0, expiredUrls: 0, cutChunks: 0, refusedUnloads: 0 };
 
   constructor(initial: Partial<FaultSettings> = {}, private readonly random: () => number = Math.random) {
     this.settings = { ...NO_FAULTS };
@@ -96,7 +100,7 @@ export class FaultInjector {
     for (const key of ['chunkFailRate', 'queryFailRate', 'dropRate', 'stallRate'] as const) {
       if (!(next[key] >= 0 && next[key] <= 1)) throw new RangeError(`${key} must be between 0 and 1`);
     }
-    for (const key of ['delayMs', 'stallMs', 'failNextChunks', 'dropNext', 'cutDownloadsNext', 'expireUrlsNext', 'holdDownloadsMs'] as const) {
+    for (const key of ['delayMs', 'stallMs', 'failNextChunks', 'dropNext', 'cutDownloadsNext', 'expireUrlsNext', 'cutChunksNext', 'holdDownloadsMs'] as const) {
       if (!(Number.isInteger(next[key]) && next[key] >= 0)) throw new RangeError(`${key} must be a non-negative integer`);
     }
     if (typeof next.refuseUnloads !== 'boolean') throw new RangeError('refuseUnloads must be true or false');
@@ -128,6 +132,14 @@ export class FaultInjector {
 
   shouldFailChunk(): boolean {
     return this.fires('failNextChunks', 'chunkFailRate', 'chunkFailures');
+  }
+
+  /** Whether this result-chunk download is cut off halfway. */
+  shouldCutChunk(): boolean {
+    if (this.settings.cutChunksNext === 0) return false;
+    this.settings.cutChunksNext--;
+    this.counters.cutChunks++;
+    return true;
   }
 
   /** What to do with a stage-file download: serve it, cut it halfway, or answer 403. */

@@ -55,6 +55,8 @@ export interface Emulator {
   faults(): { settings: FaultSettings; counters: FaultCounters };
   /** Moves the emulator's clock (CURRENT_TIMESTAMP, Time Travel, retention) forward by `seconds`. */
   advanceClock(seconds: number): void;
+  /** Expires every session token handed out so far, as an hour does on Snowflake (390112 until renewed). */
+  expireSessionTokens(): void;
   /** Withholds SELECT on tables from roles (replacing earlier settings): Snowflake's 003001. */
   revokeSelect(revoked: readonly RevokedSelect[]): void;
   /** The statements received so far (empty unless started with recordQueries). */
@@ -86,7 +88,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.reuseUnloads ? { unloadCache: new UnloadCache(join(spoolDir, 'unload-cache')) } : {}),
   });
   const clock = { advance: (seconds: number) => db.advanceClock(seconds), offsetSeconds: () => db.clock.offsetSeconds() };
-  const server = createEmulatorServer({ sessions: new SessionStore(), queries, faults, stages, clock, privileges, received, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
+  const sessions = new SessionStore();
+  const server = createEmulatorServer({ sessions, queries, faults, stages, clock, privileges, received, resultWaitMs: options.resultWaitMs ?? 30_000, baseUrl: () => url });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -104,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults: (partial) => faults.set(partial),
     faults: () => faults.snapshot(),
     advanceClock: clock.advance,
+    expireSessionTokens: () => sessions.expireSessionTokens(),
     revokeSelect: (revoked) => privileges.set(revoked),
     receivedQueries: () => received.list(),
     sql: (text) => db.sql(text),

@@ -1,5 +1,5 @@
-// The worker's bounded heap growth (src/engine/source/heapGrowth.ts), on the garbage the driver
-// makes: a multi-MB chunk string parsed into rows that stay live until the next chunk replaces them,
+// The worker's bounded heap growth (src/engine/source/heapGrowth.ts), on the garbage that made it
+// necessary: multi-MB strings parsed into rows that stay live until the next ones replace them,
 // four streams at a time. In a child process, since the setting applies to a whole process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

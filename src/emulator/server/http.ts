@@ -1,18 +1,17 @@
 // The HTTP endpoints snowflake-sdk calls (snowflake-wire-protocol.md), plus the emulator's own
 // control endpoints under /__thaw/. Faults are applied here, before a request is served.
-import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FaultInjector, FaultSettings } from '../faults';
 import { SnowflakeSqlError, transientInternalError } from '../db/sqlErrors';
 import type { BindValue } from '../db/statementRunner';
-import { isStageFilePath, serveStageFile } from '../stage/stageHttp';
+import { isStageFilePath, serveFile, serveStageFile } from '../stage/stageHttp';
 import type { StageStore } from '../stage/stageStore';
 import type { QueryRecord, QueryRegistry } from './queryRegistry';
 import type { Privileges } from './privileges';
 import type { ReceivedQueries } from './receivedQueries';
-import { MASTER_VALIDITY_SECONDS, parameterList, SESSION_VALIDITY_SECONDS, type SessionStore } from './sessions';
+import { MASTER_VALIDITY_SECONDS, parameterList, SESSION_TOKEN_EXPIRED, SESSION_VALIDITY_SECONDS, type SessionStore } from './sessions';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -78,7 +77,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   if (isStageFilePath(path) && method === 'GET') return serveStageFile(ctx.stages, ctx.faults, req, res, path);
 
   const chunk = /^\/__thaw\/chunks\/([^/]+)\/(\d+)$/.exec(path);
-  if (chunk && method === 'GET') return sendChunk(ctx, res, chunk[1]!, Number(chunk[2]));
+  if (chunk && method === 'GET') return sendChunk(ctx, req, res, chunk[1]!, Number(chunk[2]));
 
   if (path === '/session/v1/login-request' && method === 'POST') {
     const body = await readJson(req);
@@ -112,6 +111,10 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   }
 
   const session = ctx.sessions.fromAuthorization(req.headers.authorization);
+  if (path !== '/session/token-request' && ctx.sessions.isExpired(req.headers.authorization)) {
+    await readBody(req);
+    return sendJson(res, 200, { success: false, code: SESSION_TOKEN_EXPIRED, message: 'Session token expired.', data: { errorCode: SESSION_TOKEN_EXPIRED } });
+  }
 
   if (path === '/session/token-request' && method === 'POST') {
     await readJson(req);
@@ -137,8 +140,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     const body = await readJson(req);
     const sqlText = String(body.sqlText ?? '');
     const binds = bindRows(body.bindings);
-    const statementParameters = objectOrEmpty(body.parameters);
-    ctx.received.add(sqlText, binds[0] ?? [], statementParameters);
+    ctx.received.add(sqlText, binds[0] ?? []);
     try {
       ctx.privileges.check(session.role, sqlText);
     } catch (err) {
@@ -148,7 +150,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     const failure = ctx.faults.queryFailure(sqlText, binds[0] ?? []);
     if (failure === 'http') return sendText(res, 503, 'Service Unavailable (injected by the Thaw emulator)');
     if (failure === 'sql') return sendJson(res, 200, errorBody(transientInternalError('injected by the Thaw emulator'), 'injected-' + Date.now()));
-    const record = ctx.queries.start(session.id, url.searchParams.get('requestId'), sqlText, binds, parameterList(session, statementParameters));
+    const record = ctx.queries.start(session.id, url.searchParams.get('requestId'), sqlText, binds, parameterList(session, objectOrEmpty(body.parameters)));
     if (body.asyncExec === true) return sendJson(res, 200, inProgress(record, '333334'));
     return answerWhenDone(ctx, res, record);
   }
@@ -209,14 +211,12 @@ async function answerWhenDone(ctx: HttpContext, res: ServerResponse, record: Que
   });
 }
 
-function sendChunk(ctx: HttpContext, res: ServerResponse, queryId: string, index: number): void {
+async function sendChunk(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, queryId: string, index: number): Promise<void> {
   if (ctx.faults.shouldFailChunk()) return sendText(res, 503, 'Service Unavailable (injected by the Thaw emulator)');
   const file = ctx.queries.get(queryId)?.spool.chunkFile(index);
-  if (!file) return sendText(res, 404, 'no such result chunk (expired?)');
-  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip' });
-  const stream = createReadStream(file);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // Stored gzipped, served as cloud storage serves Snowflake's chunks (ranges, a length).
+  const served = file && (await serveFile(req, res, file, { cut: ctx.faults.shouldCutChunk(), headers: { 'Content-Encoding': 'gzip' } }));
+  if (!served) sendText(res, 404, 'no such result chunk (expired?)');
 }
 
 function inProgress(record: QueryRecord, code: '333333' | '333334'): Json {

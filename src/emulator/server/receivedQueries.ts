@@ -5,19 +5,17 @@ export interface ReceivedQuery {
   sqlText: string;
   /** Bind values of the first row of binds, as text. */
   binds: Array<string | null>;
-  /** Session parameters the statement itself set (e.g. CLIENT_RESULT_CHUNK_SIZE). */
-  parameters: Record<string, unknown>;
 }
 
 export class ReceivedQueries {
   private readonly queries: ReceivedQuery[] = [];
   constructor(private readonly enabled: boolean) {}
 
-  add(sqlText: string, binds: Array<string | null>, parameters: Record<string, unknown>): void {
-    if (this.enabled) this.queries.push({ sqlText, binds: [...binds], parameters: { ...parameters } });
+  add(sqlText: string, binds: Array<string | null>): void {
+    if (this.enabled) this.queries.push({ sqlText, binds: [...binds] });
   }
 
   list(): ReceivedQuery[] {
-    return this.queries.map((q) => ({ ...q, binds: [...q.binds], parameters: { ...q.parameters } }));
+    return this.queries.map((q) => ({ ...q, binds: [...q.binds] }));
   }
 }

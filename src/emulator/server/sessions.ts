@@ -23,6 +23,8 @@ export function parameterList(session: Session, statement: Record<string, unknow
 }
 
 export const SESSION_VALIDITY_SECONDS = 3600;
+/** Snowflake's code for a session token past its validity: the driver renews it with the master token. */
+export const SESSION_TOKEN_EXPIRED = '390112';
 export const MASTER_VALIDITY_SECONDS = 14400;
 
 /** Session parameters sent at login and with each result (driver reads formats and TIMEZONE). */
@@ -45,6 +47,7 @@ const token = () => randomBytes(24).toString('base64url');
 export class SessionStore {
   private readonly byToken = new Map<string, Session>();
   private readonly byMaster = new Map<string, Session>();
+  private readonly expired = new Set<string>();
 
   login(user: string, role: string | null, parameters: Record<string, unknown>): { session: Session; token: string } {
     const session: Session = { id: randomUUID(), user, role, masterToken: token(), parameters };
@@ -68,6 +71,16 @@ export class SessionStore {
     return session;
   }
 
+  /** Expires every session token handed out so far: requests bearing one get 390112 until renewed. */
+  expireSessionTokens(): void {
+    for (const token of this.byToken.keys()) this.expired.add(token);
+  }
+
+  /** True when the header carries a session token that has expired. */
+  isExpired(header: string | undefined): boolean {
+    return this.expired.has(/Token="([^"]*)"/.exec(header ?? '')?.[1] ?? '');
+  }
+
   renew(session: Session): string {
     const sessionToken = token();
     this.byToken.set(sessionToken, session);
@@ -75,7 +88,11 @@ export class SessionStore {
   }
 
   end(session: Session): void {
-    for (const [key, s] of this.byToken) if (s === session) this.byToken.delete(key);
+    for (const [key, s] of this.byToken) {
+      if (s !== session) continue;
+      this.byToken.delete(key);
+      this.expired.delete(key);
+    }
     this.byMaster.delete(session.masterToken);
   }
 }

@@ -23,29 +23,40 @@ export async function serveStageFile(stages: StageStore, faults: FaultInjector, 
   const found = stages.resolve(token);
   if (fault === 'expired' || ('error' in found && found.error === 'expired')) return sendXml(res, 403, 'AccessDenied', 'Request has expired');
   if ('error' in found) return sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');
-  const size = await stat(found.file).then(
+  if (!(await serveFile(req, res, found.file, { cut: fault === 'cut' }))) sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+}
+
+/**
+ * A stored file as an object store serves it: whole or from `Range: bytes=N-`, with its length. A
+ * `cut` download sends the first half of what was asked for, then drops the connection. False
+ * when the file is gone (nothing sent).
+ */
+export async function serveFile(req: IncomingMessage, res: ServerResponse, file: string, options: { cut: boolean; headers?: Record<string, string> }): Promise<boolean> {
+  const size = await stat(file).then(
     (s) => s.size,
     () => -1,
   );
-  if (size < 0) return sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');
-
+  if (size < 0) return false;
   const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
   const start = range ? Number(range[1]) : 0;
   if (start > size || (start === size && size > 0)) {
     res.writeHead(416, { 'Content-Range': `bytes */${size}` });
     res.end();
-    return;
+    return true;
   }
-  const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size - start), 'Accept-Ranges': 'bytes' };
+  const headers = { 'Content-Type': 'application/octet-stream', ...options.headers, 'Content-Length': String(size - start), 'Accept-Ranges': 'bytes' };
   if (range) res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${size - 1}/${size}` });
   else res.writeHead(200, headers);
-  if (size === 0) return void res.end();
-  // A cut download sends the first half of what was asked for, then drops the connection.
-  const end = fault === 'cut' ? start + Math.max(0, Math.floor((size - start) / 2) - 1) : size - 1;
-  const stream = createReadStream(found.file, { start, end, highWaterMark: 64 * 1024 });
+  if (size === 0) {
+    res.end();
+    return true;
+  }
+  const end = options.cut ? start + Math.max(0, Math.floor((size - start) / 2) - 1) : size - 1;
+  const stream = createReadStream(file, { start, end, highWaterMark: 64 * 1024 });
   stream.on('error', () => res.destroy());
-  if (fault === 'cut') stream.on('end', () => setImmediate(() => res.destroy()));
-  stream.pipe(res, { end: fault !== 'cut' });
+  if (options.cut) stream.on('end', () => setImmediate(() => res.destroy()));
+  stream.pipe(res, { end: !options.cut });
+  return true;
 }
 
 /**

@@ -50,9 +50,7 @@ export async function runChunkTask(
     if (extract.kind === 'unload') {
       ({ stream, guard } = await unloadChunk(session.source, { ...what, stage: extract.stage, compression: extract.compression, runId, chunkId: chunk.chunkId, attempt: chunk.attempts, rowsExpected: chunk.rows, signal }));
     } else {
-      const lines = streamChunk(session.source, what);
-      stream = lines;
-      guard = lines.guard;
+      ({ stream, guard } = streamChunk(session.source, { ...what, signal }));
     }
     const loaded = await loadChunk(session.pool, {
       schema: session.statusSchema,

@@ -1,24 +1,17 @@
-// One snowflake-sdk connection: promise-based small queries, and row streams with backpressure for
-// chunk queries. Driver errors become typed errors that carry Snowflake's code but never a secret.
+// One snowflake-sdk connection: promise-based small queries, and chunk queries whose result is
+// described (inline rows, chunk URLs) for Thaw to stream itself. Driver errors become typed errors
+// that carry Snowflake's code but never a secret.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import type { Connection, ConnectionOptions, SnowflakeError } from 'snowflake-sdk';
 import type { ResolvedSource } from '../config/resolve';
 import { ConnectionError, PrivilegeError, SourceError, ThawError, type ErrorContext } from '../errors';
+import { accountUrl, queryResultFrom, SESSION_TOKEN_EXPIRED, sessionTokenOf, type QueryResult, type ResultResponse } from './result/queryResult';
 import { classifySourceError } from './sourceErrors';
 
 export interface SnowflakeSourceOptions {
   /** Where the driver writes `snowflake.log` (e.g. `<state dir>/logs`); never the working directory. */
   logDir: string;
-  /** Rows the driver's row stream buffers ahead of its reader (driver default 10). */
-  rowStreamHighWaterMark?: number;
-  /**
-   * Result chunks the driver downloads ahead of the one being read (default 1; the driver's is 2).
-   * Each is held in two or three forms while read: with Snowflake's multi-MB chunks one stream
-   * retains tens of MB, times the number of parallel streams.
-   */
-  resultPrefetch?: number;
   /**
    * Login attempts after the first (default 2, about 4 s against a refused port): the driver's own
    * default takes minutes to report an unreachable endpoint.
@@ -29,22 +22,15 @@ export interface SnowflakeSourceOptions {
 export interface SnowflakeSource {
   /** Runs a statement whose whole result fits in memory (metadata, plan rows). */
   execute<Row = Record<string, unknown>>(sql: string, binds?: readonly string[], context?: ErrorContext): Promise<Row[]>;
-  /**
-   * Streams a statement's rows, each an array of its values (no object per row); the driver
-   * fetches only as fast as they are read. `typed` turns what the stream emits as an error into a
-   * typed error (a SourceError, or a PrivilegeError for a missing grant) without secrets.
-   */
-  stream(sql: string, binds?: readonly string[], context?: ErrorContext): RowStream;
+  /** Runs a statement and describes its result (inline rows, chunk URLs) without downloading a chunk. */
+  query(sql: string, binds?: readonly string[], context?: ErrorContext): Promise<QueryResult>;
+  /** A finished statement's result described again, with fresh chunk URLs. */
+  result(queryId: string, context?: ErrorContext): Promise<QueryResult>;
   close(): Promise<void>;
 }
 
 /** Snowflake's "SQL access control error: Insufficient privileges to operate on …". */
 const INSUFFICIENT_PRIVILEGES = '003001';
-
-export interface RowStream {
-  rows: Readable;
-  typed: (err: unknown) => ThawError;
-}
 
 type SnowflakeModule = typeof import('snowflake-sdk');
 let driver: Promise<SnowflakeModule> | undefined;
@@ -58,11 +44,7 @@ function loadDriver(): Promise<SnowflakeModule> {
   return driver;
 }
 
-// The driver holds each result chunk whole, as one string and then parsed, and downloads the next
-// while the current one streams: a worker's memory follows chunk size × 2 × threads. Snowflake
-// grows a result's chunks up to CLIENT_RESULT_CHUNK_SIZE (default 160 MB uncompressed); its
-// minimum keeps them an order of magnitude smaller, at the cost of more chunk requests.
-const STREAMED_RESULT_CHUNK_MB = 16;
+const RESULT_REQUEST_TIMEOUT_MS = 120_000;
 
 const DRIVER_LOG_LEVELS = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'OFF'] as const;
 type DriverLogLevel = (typeof DRIVER_LOG_LEVELS)[number];
@@ -93,8 +75,6 @@ function connectionOptions(config: ResolvedSource, options: SnowflakeSourceOptio
     // A load runs for hours: keep the session (and its master token) alive instead of letting it
     // expire after four idle-free hours and failing every chunk after that.
     clientSessionKeepAlive: true,
-    rowStreamHighWaterMark: options.rowStreamHighWaterMark ?? 64,
-    resultPrefetch: options.resultPrefetch ?? 1,
     sfRetryMaxLoginRetries: options.loginRetries ?? 2,
   };
   const { auth } = config;
@@ -198,11 +178,45 @@ class DriverConnection implements SnowflakeSource {
     });
   }
 
-  stream(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): RowStream {
-    const rows = this.connection
-      .execute({ sqlText: sql, binds: [...binds], streamResult: true, rowMode: 'array', parameters: { CLIENT_RESULT_CHUNK_SIZE: STREAMED_RESULT_CHUNK_MB } })
-      .streamRows();
-    return { rows, typed: (err) => this.wrap(err, context) };
+  query(sql: string, binds: readonly string[] = [], context: ErrorContext = {}): Promise<QueryResult> {
+    return new Promise<string>((resolve, reject) => {
+      try {
+        // streamResult: the driver fetches no chunk until rows are asked for, and Thaw never asks.
+        this.connection.execute({
+          sqlText: sql,
+          binds: [...binds],
+          streamResult: true,
+          complete: (err, statement) => (err ? reject(this.wrap(err, context)) : resolve(statement.getQueryId())),
+        });
+      } catch (err) {
+        reject(this.wrap(err, context));
+      }
+    }).then((queryId) => this.result(queryId, context));
+  }
+
+  async result(queryId: string, context: ErrorContext = {}, renewed = false): Promise<QueryResult> {
+    let response: ResultResponse;
+    try {
+      const answer = await fetch(`${accountUrl(this.config.account, this.config.access_url)}/queries/${encodeURIComponent(queryId)}/result`, {
+        headers: { Authorization: `Snowflake Token="${sessionTokenOf(this.connection.serialize())}"`, Accept: 'application/snowflake' },
+        signal: AbortSignal.timeout(RESULT_REQUEST_TIMEOUT_MS),
+      });
+      if (!answer.ok) throw Object.assign(new Error(`reading the result of query ${queryId}: HTTP ${answer.status}`), { name: 'RequestFailedError' });
+      response = (await answer.json()) as ResultResponse;
+    } catch (err) {
+      const cause = err as Error;
+      throw this.wrap(cause.name === 'RequestFailedError' ? cause : Object.assign(new Error(`reading the result of query ${queryId}: ${cause.message}`), { name: 'NetworkError' }), context);
+    }
+    if (response.code === SESSION_TOKEN_EXPIRED && !renewed) {
+      // Any statement through the driver renews the session token with the master token.
+      await this.execute('SELECT 1', [], context);
+      return this.result(queryId, context, true);
+    }
+    try {
+      return queryResultFrom(queryId, response);
+    } catch (err) {
+      throw this.wrap(err, context);
+    }
   }
 
   close(): Promise<void> {

@@ -37,4 +37,4 @@ export {
 export { createClone, dropClone, readRetentionDays } from './snapshotTables';
 export { createCloneStatement, dropCloneStatement, tableRetentionStatement } from './snapshotSql';
 export { chunkRangesFromPlanRows, parsePlanRow, planChunks, type PlanChunksOptions, type PlanRow } from './plan';
-export { ChunkLineStream, streamChunk, type NulPolicy, type StreamChunkOptions } from './chunkStream';
+export { streamChunk, type ChunkLines, type NulPolicy, type StreamChunkOptions } from './chunkStream';

@@ -1,14 +1,21 @@
-// One stage file streamed over HTTP(S) from its presigned URL, as stored, pulled only as
-// fast as the consumer reads. A connection cut mid-file resumes where it stopped (`Range: bytes=N-`),
-// so the bytes already passed on stay valid; a 403 (expired URL) gets a fresh URL first.
+// One file streamed over HTTP(S) from a presigned URL (an unloaded stage file, a result chunk), as
+// stored, pulled only as fast as the consumer reads. A connection cut mid-file resumes where it
+// stopped (`Range: bytes=N-`), so the bytes already passed on stay valid; a 403 (expired URL) gets
+// a fresh URL first.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
 import { SourceError, type ErrorContext } from '../../errors';
 
 export interface DownloadOptions {
-  /** Size from DETAILED_OUTPUT: a download is complete at exactly this many bytes. */
-  bytes: number;
+  /** The stored size when known (DETAILED_OUTPUT): a download is complete at exactly this many bytes; else the first answer's Content-Length. */
+  bytes?: number;
+  /** Sent with every request (a result chunk's server-side-encryption key). */
+  headers?: Record<string, string>;
+  /** What the file is, for errors: "an unloaded file", "a result chunk". */
+  what?: string;
   /** A URL for the file; `fresh` asks for a new one (the last one expired). */
   url: (fresh: boolean) => Promise<string>;
   context: ErrorContext;
@@ -17,10 +24,10 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
-function get(url: string, from: number, signal: AbortSignal | undefined): Promise<IncomingMessage> {
+function get(url: string, from: number, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<IncomingMessage> {
   const request = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', headers: from > 0 ? { Range: `bytes=${from}-` } : {}, ...(signal ? { signal } : {}) }, resolve);
+    const req = request(url, { method: 'GET', headers: from > 0 ? { ...headers, Range: `bytes=${from}-` } : headers, ...(signal ? { signal } : {}) }, resolve);
     req.on('error', reject);
     req.setTimeout(60_000, () => req.destroy(new Error('no answer for 60 s')));
     req.end();
@@ -30,16 +37,17 @@ function get(url: string, from: number, signal: AbortSignal | undefined): Promis
 /** The file's bytes as stored. Throws a retryable SourceError once the retries are spent. */
 export async function* downloadStageFile(options: DownloadOptions): AsyncGenerator<Buffer> {
   const maxRetries = options.maxRetries ?? 5;
+  let bytes = options.bytes;
   let received = 0;
   let failures = 0;
   let fresh = false;
   const fail = (why: string): never => {
-    throw new SourceError(`downloading an unloaded file failed ${failures} times: ${why}`, true, options.context);
+    throw new SourceError(`downloading ${options.what ?? 'an unloaded file'} failed ${failures} times: ${why}`, true, options.context);
   };
-  while (received < options.bytes) {
+  while (bytes === undefined || received < bytes) {
     let response: IncomingMessage | undefined;
     try {
-      response = await get(await options.url(fresh), received, options.signal);
+      response = await get(await options.url(fresh), received, options.headers ?? {}, options.signal);
       fresh = false;
       const status = response.statusCode ?? 0;
       if (status === 403) {
@@ -47,6 +55,9 @@ export async function* downloadStageFile(options: DownloadOptions): AsyncGenerat
         throw new Error('HTTP 403 (the presigned URL expired or was refused)');
       }
       if (status !== 200 && status !== 206) throw new Error(`HTTP ${status}`);
+      const length = Number(response.headers['content-length']);
+      if (bytes === undefined && status === 200 && Number.isSafeInteger(length)) bytes = length;
+      if (bytes === undefined) throw new Error('the answer gave no Content-Length');
       // A server that ignores Range answers 200 with the whole file: skip what was passed on already.
       let skip = status === 200 ? received : 0;
       for await (const part of response as AsyncIterable<Buffer>) {
@@ -60,8 +71,8 @@ export async function* downloadStageFile(options: DownloadOptions): AsyncGenerat
         received += bytes.length;
         yield bytes;
       }
-      if (received < options.bytes) throw new Error(`the connection closed after ${received} of ${options.bytes} bytes`);
-      if (received > options.bytes) fail(`got ${received} bytes, the unload reported ${options.bytes}`);
+      if (received < bytes) throw new Error(`the connection closed after ${received} of ${bytes} bytes`);
+      if (received > bytes) fail(`got ${received} bytes, ${options.bytes === undefined ? 'Content-Length said' : 'the unload reported'} ${bytes}`);
     } catch (err) {
       if (err instanceof SourceError) throw err;
       if (options.signal?.aborted) throw err;
@@ -71,5 +82,19 @@ export async function* downloadStageFile(options: DownloadOptions): AsyncGenerat
     } finally {
       response?.destroy();
     }
+  }
+}
+
+/** Gunzipped blocks of a gzip stream, pulled as the consumer reads; the download stops with it. */
+export async function* gunzipped(compressed: AsyncIterable<Buffer>, blockBytes: number): AsyncGenerator<Buffer> {
+  const input = Readable.from(compressed, { objectMode: false });
+  const gunzip = createGunzip({ chunkSize: blockBytes });
+  input.on('error', (err) => gunzip.destroy(err));
+  input.pipe(gunzip);
+  try {
+    yield* gunzip;
+  } finally {
+    input.destroy();
+    gunzip.destroy();
   }
 }

@@ -2,12 +2,11 @@
 // presigned URL, gunzipped when it was unloaded gzipped, and passed on in blocks of whole lines (the NUL policy applied on the
 // way), file after file. No row is parsed or built: the bytes Snowflake wrote are the bytes COPY reads.
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { UnloadCompression } from '../../config/schema';
 import type { ErrorContext } from '../../errors';
 import type { SnowflakeSource } from '../connection';
 import type { NulGuard } from '../nulGuard';
-import { downloadStageFile } from './download';
+import { downloadStageFile, gunzipped } from './download';
 import { presignedUrls, type UnloadedFile } from './stageFiles';
 import { untilAborted } from './untilAborted';
 import type { StageName } from './stageSql';
@@ -41,20 +40,7 @@ async function* stagedBytes(source: SnowflakeSource, options: StagedChunkOptions
       return found;
     };
     const download = downloadStageFile({ bytes: file.bytes, url, context: { ...context, path: file.path }, signal: options.signal });
-    if (options.compression === 'none') {
-      yield* wholeLines(download, guard);
-      continue;
-    }
-    const compressed = Readable.from(download, { objectMode: false });
-    const gunzip = createGunzip({ chunkSize: 4 * BLOCK_BYTES });
-    compressed.on('error', (err) => gunzip.destroy(err));
-    compressed.pipe(gunzip);
-    try {
-      yield* wholeLines(gunzip, guard);
-    } finally {
-      compressed.destroy();
-      gunzip.destroy();
-    }
+    yield* wholeLines(options.compression === 'none' ? download : gunzipped(download, 4 * BLOCK_BYTES), guard);
   }
 }
 
