@@ -8,7 +8,7 @@
 //   - per run: rows/s, the worker's CPU per row (process.cpuUsage, reported in run/finished),
 //     PostgreSQL's CPU per row (/proc), the emulator's (this process), the worker's peak RSS;
 //   - peak worker RSS at batch size 25k and 500k on both paths;
-//   - the query path's source side alone (emulator + snowflake-sdk, no PostgreSQL);
+//   - the query path's source side alone (emulator + snowflake-sdk + Thaw's result stream, no PostgreSQL);
 //   - on paper: loader and PostgreSQL cores for 272M rows in 30 minutes;
 //   - with --verify: `thaw verify` of the loaded table, and each side alone (--skip-path-runs:
 //     one load, then only --verify and --incremental).
@@ -107,7 +107,7 @@ async function thawRun(env: DemoEnvironment, pgCpu: PostgresCpu, label: string, 
   };
 }
 
-/** The query path's source side: every chunk's COPY lines from emulator + driver into nothing. */
+/** The query path's source side: every chunk's COPY lines from the emulator, through the driver and the result stream, into nothing. */
 async function sourceOnly(env: DemoEnvironment, runId: string): Promise<{ seconds: number; rowsPerSecond: number; cpuMicrosPerRow: number }> {
   const session = await openSession(env.configPath);
   try {
@@ -128,7 +128,7 @@ async function sourceOnly(env: DemoEnvironment, runId: string): Promise<{ second
       ),
     );
     const seconds = (performance.now() - started) / 1000;
-    // Driver and emulator share this process here: their CPU together.
+    // The emulator, the driver and the result stream share this process here: their CPU together.
     return { seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds), cpuMicrosPerRow: round((emulatorCpuMicros() - cpuBefore) / rows) };
   } finally {
     await session.close();
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
 
     let source: Awaited<ReturnType<typeof sourceOnly>> | undefined;
     if (!options.skipSourceOnly) {
-      say('\nthe query path’s source side alone (emulator + snowflake-sdk, no PostgreSQL) ...');
+      say('\nthe query path’s source side alone (emulator, snowflake-sdk and the result stream, no PostgreSQL) ...');
       source = await sourceOnly(env, queryRunId);
     }
     const verify = options.verify ? await verifyFigures(verifyConfig, pgCpu) : undefined;
@@ -348,7 +348,7 @@ function printTable(f: {
   const analyze = f.copyLimit.analyze;
   const withAnalyze = copyAndAnalyzeRate(f.copyLimit);
   w(`| raw COPY, then ANALYZE (${analyze.seconds} s, ${analyze.postgresCpuMicrosPerRow} µs/row) | — | ${n(withAnalyze)} | ${round(withAnalyze / f.copyLimit.rowsPerSecond)} | — | ${round(f.copyLimit.postgresCpuMicrosPerRow + analyze.postgresCpuMicrosPerRow)} | — | — |`);
-  if (f.querySourceOnly) w(`| query path, source side alone | — | ${n(f.querySourceOnly.rowsPerSecond)} | — | ${f.querySourceOnly.cpuMicrosPerRow} (driver + emulator) | — | — | — |`);
+  if (f.querySourceOnly) w(`| query path, source side alone | — | ${n(f.querySourceOnly.rowsPerSecond)} | — | ${f.querySourceOnly.cpuMicrosPerRow} (emulator + this process) | — | — | — |`);
   w('');
   w(`ratio to raw COPY (${f.thaw.extractPath}): ${f.ratioToCopyLimit}; to raw COPY then ANALYZE, as a Thaw run ends: ${f.ratioToCopyAndAnalyze}`);
   const share = f.workerCpuShareOfPostgres;
