@@ -53,5 +53,6 @@ describe('JSON result chunk decoder', () => {
     assert.throws(() => decodeIn([Buffer.from('["1","2"]')]), /more than the one value/);
     assert.throws(() => decodeIn([Buffer.from('["1"],["2')]), /ends inside a row/);
     assert.throws(() => decodeIn([Buffer.from('{"a":1}')]), /expected "\["/);
+    assert.throws(() => decodeIn([Buffer.from('["1"],["bad \\q escape"]')]), (e: unknown) => e instanceof SourceError && /row 2/.test(e.message));
   });
 });

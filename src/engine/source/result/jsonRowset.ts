@@ -61,7 +61,12 @@ export class JsonRowsetDecoder {
         break;
       }
       if (buf[close] !== CLOSE) this.malformed('a row has more than the one value Thaw selects');
-      const line = JSON.parse(buf.toString('utf8', value, end + 1)) as string;
+      let line: string;
+      try {
+        line = JSON.parse(buf.toString('utf8', value, end + 1)) as string;
+      } catch (err) {
+        this.malformed(`row ${this.rows + 1}: ${(err as Error).message}`);
+      }
       written += out.write(line, written, 'utf8');
       out[written++] = NEWLINE;
       this.rows++;

@@ -42,7 +42,7 @@ async function* resultLines(source: SnowflakeSource, sql: string, binds: readonl
     };
     const decoder = new JsonRowsetDecoder(where);
     const stored = downloadStageFile({ url, headers: result.chunkHeaders, context: where, what: 'a result chunk', ...(signal ? { signal } : {}) });
-    for await (const block of decompressed(stored)) {
+    for await (const block of decompressed(stored, where)) {
       const lines = decoder.push(block);
       if (lines.length > 0) yield guard.lines(lines);
     }
@@ -54,7 +54,7 @@ async function* resultLines(source: SnowflakeSource, sql: string, binds: readonl
 }
 
 /** Snowflake's chunks are gzipped in storage; one that is not is passed on as it is. */
-async function* decompressed(stored: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+async function* decompressed(stored: AsyncGenerator<Buffer>, context: ErrorContext): AsyncGenerator<Buffer> {
   const first = await stored.next();
   if (first.done) return;
   const gzipped = first.value[0] === GZIP_MAGIC[0] && first.value[1] === GZIP_MAGIC[1];
@@ -62,7 +62,7 @@ async function* decompressed(stored: AsyncGenerator<Buffer>): AsyncGenerator<Buf
     yield first.value;
     yield* stored;
   })();
-  yield* gzipped ? gunzipped(all, 4 * BLOCK_BYTES) : all;
+  yield* gzipped ? gunzipped(all, 4 * BLOCK_BYTES, context) : all;
 }
 
 function inlineLines(result: QueryResult, context: ErrorContext): Buffer {

@@ -86,13 +86,19 @@ export async function* downloadStageFile(options: DownloadOptions): AsyncGenerat
 }
 
 /** Gunzipped blocks of a gzip stream, pulled as the consumer reads; the download stops with it. */
-export async function* gunzipped(compressed: AsyncIterable<Buffer>, blockBytes: number): AsyncGenerator<Buffer> {
+export async function* gunzipped(compressed: AsyncIterable<Buffer>, blockBytes: number, context: ErrorContext): AsyncGenerator<Buffer> {
   const input = Readable.from(compressed, { objectMode: false });
   const gunzip = createGunzip({ chunkSize: blockBytes });
   input.on('error', (err) => gunzip.destroy(err));
   input.pipe(gunzip);
   try {
     yield* gunzip;
+  } catch (err) {
+    // Bad gzip (zlib's own codes): what was downloaded is corrupt, and a new attempt downloads it again.
+    if (typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('Z_')) {
+      throw new SourceError(`a downloaded file is not valid gzip: ${(err as Error).message}`, true, context, { cause: err });
+    }
+    throw err;
   } finally {
     input.destroy();
     gunzip.destroy();

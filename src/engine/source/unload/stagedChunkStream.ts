@@ -39,8 +39,9 @@ async function* stagedBytes(source: SnowflakeSource, options: StagedChunkOptions
       if (!found) throw new Error(`Snowflake returned no presigned URL for ${file.path}`);
       return found;
     };
-    const download = downloadStageFile({ bytes: file.bytes, url, context: { ...context, path: file.path }, signal: options.signal });
-    yield* wholeLines(options.compression === 'none' ? download : gunzipped(download, 4 * BLOCK_BYTES), guard);
+    const where = { ...context, path: file.path };
+    const download = downloadStageFile({ bytes: file.bytes, url, context: where, signal: options.signal });
+    yield* wholeLines(options.compression === 'none' ? download : gunzipped(download, 4 * BLOCK_BYTES, where), guard);
   }
 }
 
