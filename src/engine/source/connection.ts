@@ -197,7 +197,8 @@ class DriverConnection implements SnowflakeSource {
   async result(queryId: string, context: ErrorContext = {}, renewed = false): Promise<QueryResult> {
     let response: ResultResponse;
     try {
-      const answer = await fetch(`${accountUrl(this.config.account, this.config.access_url)}/queries/${encodeURIComponent(queryId)}/result`, {
+      // The request snowflake-sdk itself sends for a finished statement's result.
+      const answer = await fetch(`${accountUrl(this.config.account, this.config.access_url)}/queries/${encodeURIComponent(queryId)}/result?disableOfflineChunks=false`, {
         headers: { Authorization: `Snowflake Token="${sessionTokenOf(this.connection.serialize())}"`, Accept: 'application/snowflake' },
         signal: AbortSignal.timeout(RESULT_REQUEST_TIMEOUT_MS),
       });
