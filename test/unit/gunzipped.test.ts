@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { SourceError } from '../../src/engine/errors';
-import { gunzipped } from '../../src/engine/source/unload/download';
+import { gunzipped } from '../../src/engine/source/download';
 
 async function collect(parts: readonly Buffer[]): Promise<string> {
   const out: Buffer[] = [];

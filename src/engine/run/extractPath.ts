@@ -14,7 +14,7 @@ import { errorMessage, SourceError } from '../errors';
 import { stateDirFor, type PgSession } from '../session';
 import { openSource, type SnowflakeSource } from '../source';
 import { boundHeapGrowth } from '../source/heapGrowth';
-import { downloadStageFile } from '../source/unload/download';
+import { downloadFile } from '../source/download';
 import { ensureStage, presignedUrls, removeStageFiles, unloadToStage } from '../source/unload/stageFiles';
 import { probeQuery, resolveStageName, stageReference, type StageName } from '../source/unload/stageSql';
 
@@ -97,7 +97,7 @@ async function probeUnload(source: SnowflakeSource, stage: StageName, compressio
     const files = await unloadToStage(source, stage, prefix, probeQuery(), compression);
     const urls = await presignedUrls(source, stage, files.map((f) => f.path));
     for (const file of files) {
-      for await (const _ of downloadStageFile({ bytes: file.bytes, url: async () => urls.get(file.path) ?? '', context: {} })) {
+      for await (const _ of downloadFile({ bytes: file.bytes, url: async () => urls.get(file.path) ?? '', context: {} })) {
         // Read to the end: the URL works.
       }
     }

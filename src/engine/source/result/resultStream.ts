@@ -5,8 +5,8 @@ import { Readable } from 'node:stream';
 import { SourceError, type ErrorContext } from '../../errors';
 import type { SnowflakeSource } from '../connection';
 import type { NulGuard } from '../nulGuard';
-import { downloadStageFile, gunzipped } from '../unload/download';
-import { untilAborted } from '../unload/untilAborted';
+import { downloadFile, gunzipped } from '../download';
+import { untilAborted } from '../untilAborted';
 import { JsonRowsetDecoder } from './jsonRowset';
 import type { QueryResult } from './queryResult';
 
@@ -41,7 +41,7 @@ async function* resultLines(source: SnowflakeSource, sql: string, binds: readonl
       return found;
     };
     const decoder = new JsonRowsetDecoder(where);
-    const stored = downloadStageFile({ url, headers: result.chunkHeaders, context: where, what: 'a result chunk', ...(signal ? { signal } : {}) });
+    const stored = downloadFile({ url, headers: result.chunkHeaders, context: where, what: 'a result chunk', ...(signal ? { signal } : {}) });
     for await (const block of decompressed(stored, where)) {
       const lines = decoder.push(block);
       if (lines.length > 0) yield guard.lines(lines);

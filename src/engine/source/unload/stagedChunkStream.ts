@@ -6,9 +6,9 @@ import type { UnloadCompression } from '../../config/schema';
 import type { ErrorContext } from '../../errors';
 import type { SnowflakeSource } from '../connection';
 import type { NulGuard } from '../nulGuard';
-import { downloadStageFile, gunzipped } from './download';
+import { downloadFile, gunzipped } from '../download';
 import { presignedUrls, type UnloadedFile } from './stageFiles';
-import { untilAborted } from './untilAborted';
+import { untilAborted } from '../untilAborted';
 import type { StageName } from './stageSql';
 
 export interface StagedChunkOptions {
@@ -40,7 +40,7 @@ async function* stagedBytes(source: SnowflakeSource, options: StagedChunkOptions
       return found;
     };
     const where = { ...context, path: file.path };
-    const download = downloadStageFile({ bytes: file.bytes, url, context: where, signal: options.signal });
+    const download = downloadFile({ bytes: file.bytes, url, context: where, signal: options.signal });
     yield* wholeLines(options.compression === 'none' ? download : gunzipped(download, 4 * BLOCK_BYTES, where), guard);
   }
 }

@@ -10,7 +10,7 @@ import { describeTable } from '../metadata';
 import type { NulGuard } from '../nulGuard';
 import { removeStageFiles, unloadToStage, type UnloadedFile } from './stageFiles';
 import { streamStagedChunk } from './stagedChunkStream';
-import { untilAborted } from './untilAborted';
+import { untilAborted } from '../untilAborted';
 import { chunkPrefix, type StageName } from './stageSql';
 
 export interface UnloadChunkOptions extends StreamChunkOptions {

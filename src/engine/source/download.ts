@@ -7,7 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
-import { SourceError, type ErrorContext } from '../../errors';
+import { SourceError, type ErrorContext } from '../errors';
 
 export interface DownloadOptions {
   /** The stored size when known (DETAILED_OUTPUT): a download is complete at exactly this many bytes; else the first answer's Content-Length. */
@@ -35,7 +35,7 @@ function get(url: string, from: number, headers: Record<string, string>, signal:
 }
 
 /** The file's bytes as stored. Throws a retryable SourceError once the retries are spent. */
-export async function* downloadStageFile(options: DownloadOptions): AsyncGenerator<Buffer> {
+export async function* downloadFile(options: DownloadOptions): AsyncGenerator<Buffer> {
   const maxRetries = options.maxRetries ?? 5;
   let bytes = options.bytes;
   let received = 0;
