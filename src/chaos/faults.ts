@@ -1,6 +1,7 @@
 // The faults the chaos run injects into a migration in flight, and how each is done: real
 // SIGKILLs, real processes joining the run, a real PostgreSQL restart, and the emulator's own
-// fault switches (HTTP 503, dropped connections, stalls) for a few seconds.
+// fault switches (HTTP 503, dropped connections, stalls) for a few seconds, downloads cut halfway
+// and session tokens expired.
 import type { LocalPostgres } from '../demo/localPostgres';
 import type { Emulator, FaultSettings } from '../emulator';
 import type { Random } from './random';
@@ -16,6 +17,7 @@ export const FAULT_KINDS = [
   'emulator-5xx',
   'emulator-drop',
   'emulator-stall',
+  'emulator-cut',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -76,6 +78,12 @@ export async function injectFault(kind: FaultKind, scene: FaultScene): Promise<s
     case 'emulator-drop': {
       const settings = { dropRate: round(random.between(0.1, 0.4)) };
       return emulatorWindow(scene, settings, `${pct(settings.dropRate)} of connections dropped`);
+    }
+    case 'emulator-cut': {
+      const next = random.int(1, 4);
+      scene.emulator.setFaults({ cutChunksNext: next, cutDownloadsNext: next });
+      scene.emulator.expireSessionTokens();
+      return `the next ${next} result-chunk and stage-file downloads cut halfway, every session token expired`;
     }
     case 'emulator-stall': {
       const settings = { stallRate: round(random.between(0.2, 0.6)), stallMs: random.int(1000, 5000) };
