@@ -29,4 +29,9 @@ describe('query result description', () => {
       (e: unknown) => (e as { code?: string }).code === '000709' && /has expired/.test((e as Error).message),
     );
   });
+
+  it('refuses a result in a format other than JSON, naming it', () => {
+    assert.throws(() => queryResultFrom('q1', { success: true, data: { queryResultFormat: 'arrow', rowset: [] } }), /in arrow format; Thaw reads JSON/);
+    assert.equal(queryResultFrom('q1', { success: true, data: { queryResultFormat: 'json' } }).total, 0);
+  });
 });

@@ -31,6 +31,7 @@ export interface ResultResponse {
     chunkHeaders?: Record<string, string> | null;
     qrmk?: string;
     total?: number;
+    queryResultFormat?: string;
   } | null;
 }
 
@@ -54,6 +55,10 @@ export function queryResultFrom(queryId: string, response: ResultResponse): Quer
   const data = response.data;
   if (!response.success || !data) {
     throw Object.assign(new Error(response.message ?? 'Snowflake answered without a result'), { code: response.code ?? undefined, name: 'ResultError' });
+  }
+  // snowflake-sdk's sessions get JSON; Arrow would need another decoder.
+  if (data.queryResultFormat && data.queryResultFormat.toLowerCase() !== 'json') {
+    throw Object.assign(new Error(`the result of query ${queryId} is in ${data.queryResultFormat} format; Thaw reads JSON results`), { name: 'ResultError' });
   }
   const chunkHeaders =
     data.chunkHeaders ??
