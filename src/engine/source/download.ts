@@ -61,15 +61,15 @@ export async function* downloadFile(options: DownloadOptions): AsyncGenerator<Bu
       // A server that ignores Range answers 200 with the whole file: skip what was passed on already.
       let skip = status === 200 ? received : 0;
       for await (const part of response as AsyncIterable<Buffer>) {
-        let bytes = part;
+        let data = part;
         if (skip > 0) {
-          const dropped = Math.min(skip, bytes.length);
+          const dropped = Math.min(skip, data.length);
           skip -= dropped;
-          bytes = bytes.subarray(dropped);
-          if (bytes.length === 0) continue;
+          data = data.subarray(dropped);
+          if (data.length === 0) continue;
         }
-        received += bytes.length;
-        yield bytes;
+        received += data.length;
+        yield data;
       }
       if (received < bytes) throw new Error(`the connection closed after ${received} of ${bytes} bytes`);
       if (received > bytes) fail(`got ${received} bytes, ${options.bytes === undefined ? 'Content-Length said' : 'the unload reported'} ${bytes}`);
