@@ -39,9 +39,24 @@ describe('JSON result chunk decoder', () => {
     assert.equal(decodeIn(oneByteAtATime).text, expected);
   });
 
-  it('decodes \\u escapes, surrogate pairs included, as JSON does', () => {
-    const escaped = Buffer.from('["a\\u00e9\\ud83d\\ude42\\t\\u0000b"],["\\/\\b\\f\\r\\n"]');
-    assert.equal(decodeIn([escaped]).text, 'aé🙂\t\u0000b\n/\b\f\r\n\n');
+  it('decodes \\u escapes, surrogate pairs included, as JSON.parse and UTF-8 do', () => {
+    const escaped = Buffer.from('["a\\u00e9\\ud83d\\ude42\\t\\u0000b"],["\\/\\b\\f\\r\\n"],["lone \\ud800 and \\udc00x"],["\\u00E9\\\\u0041"]');
+    const viaJson = ['a\u00e9\ud83d\ude42\t\u0000b', '/\b\f\r\n', 'lone \ud800 and \udc00x', '\u00E9\\u0041'].map((l) => Buffer.from(`${l}\n`, 'utf8'));
+    assert.equal(decodeIn([escaped]).text, Buffer.concat(viaJson).toString('utf8'));
+  });
+
+  it('gives what JSON.parse and UTF-8 give, for random strings of every kind of character', () => {
+    const pool = ['a', 'Z', '0', ' ', '\t', '\n', '\r', '\\', '"', '/', '\u0000', '\u0001', '\u001f', '\u007f', 'é', 'ß', '€', '日', '🙂', '\ud800', '\udfff', ',', '[', ']'];
+    let seed = 42;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const lines = Array.from({ length: 2000 }, () => Array.from({ length: next(60) }, () => pool[next(pool.length)]!).join(''));
+    const bytes = chunk(lines);
+    const decoder = new JsonRowsetDecoder({});
+    const out: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 997) out.push(decoder.push(bytes.subarray(at, at + 997)));
+    decoder.end();
+    assert.equal(decoder.rows, lines.length);
+    assert.deepEqual(Buffer.concat(out), Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8'));
   });
 
   it('accepts whitespace and newlines between rows', () => {
@@ -54,5 +69,6 @@ describe('JSON result chunk decoder', () => {
     assert.throws(() => decodeIn([Buffer.from('["1"],["2')]), /ends inside a row/);
     assert.throws(() => decodeIn([Buffer.from('{"a":1}')]), /expected "\["/);
     assert.throws(() => decodeIn([Buffer.from('["1"],["bad \\q escape"]')]), (e: unknown) => e instanceof SourceError && /row 2/.test(e.message));
+    assert.throws(() => decodeIn([Buffer.from('["\\u12G4"]')]), /row 1/);
   });
 });
