@@ -7,7 +7,7 @@ import { gunzipped } from '../../src/engine/source/download';
 
 async function collect(parts: readonly Buffer[]): Promise<string> {
   const out: Buffer[] = [];
-  for await (const block of gunzipped((async function* () { yield* parts; })(), 64 * 1024, { chunkId: 4, path: 'f.csv.gz' })) out.push(block);
+  for await (const block of gunzipped((async function* () { yield* parts; })(), { chunkId: 4, path: 'f.csv.gz' })) out.push(block);
   return Buffer.concat(out).toString('utf8');
 }
 

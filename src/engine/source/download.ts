@@ -85,10 +85,13 @@ export async function* downloadFile(options: DownloadOptions): AsyncGenerator<Bu
   }
 }
 
+/** Bytes per gunzipped block: large blocks keep zlib's per-call overhead small. */
+const GUNZIPPED_BLOCK_BYTES = 256 * 1024;
+
 /** Gunzipped blocks of a gzip stream, pulled as the consumer reads; the download stops with it. */
-export async function* gunzipped(compressed: AsyncIterable<Buffer>, blockBytes: number, context: ErrorContext): AsyncGenerator<Buffer> {
+export async function* gunzipped(compressed: AsyncIterable<Buffer>, context: ErrorContext): AsyncGenerator<Buffer> {
   const input = Readable.from(compressed, { objectMode: false });
-  const gunzip = createGunzip({ chunkSize: blockBytes });
+  const gunzip = createGunzip({ chunkSize: GUNZIPPED_BLOCK_BYTES });
   input.on('error', (err) => gunzip.destroy(err));
   input.pipe(gunzip);
   try {

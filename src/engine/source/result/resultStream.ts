@@ -62,7 +62,7 @@ async function* decompressed(stored: AsyncGenerator<Buffer>, context: ErrorConte
     yield first.value;
     yield* stored;
   })();
-  yield* gzipped ? gunzipped(all, 4 * BLOCK_BYTES, context) : all;
+  yield* gzipped ? gunzipped(all, context) : all;
 }
 
 function inlineLines(result: QueryResult, context: ErrorContext): Buffer {

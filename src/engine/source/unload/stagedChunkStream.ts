@@ -41,7 +41,7 @@ async function* stagedBytes(source: SnowflakeSource, options: StagedChunkOptions
     };
     const where = { ...context, path: file.path };
     const download = downloadFile({ bytes: file.bytes, url, context: where, signal: options.signal });
-    yield* wholeLines(options.compression === 'none' ? download : gunzipped(download, 4 * BLOCK_BYTES, where), guard);
+    yield* wholeLines(options.compression === 'none' ? download : gunzipped(download, where), guard);
   }
 }
 
