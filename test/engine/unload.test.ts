@@ -68,6 +68,23 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
     assert.deepEqual(await stageFiles(fx), [], 'no stage file is left after the run completes');
   });
 
+  it('a worker leaving a run in progress (SIGTERM) has removed the files of every chunk it committed', async () => {
+    const config = await fx.writeConfig([TABLE], { batch_size: 200, parallel_threads: 2, extract_mode: 'unload' });
+    const started = await fx.cli(['start', '--config', config, '--detach', '--json']);
+    assert.equal(started.code, 0, started.stderr);
+    const runId = String(started.events.find((e) => e.event === 'run/started')?.runId);
+    const worker = fx.startCli(['worker', '--run', runId, '--config', config, '--json']);
+    const completed = async () => Number((await fx.query<{ n: string }>(`SELECT count(*) AS n FROM migration_status.migration_chunk_status WHERE run_id = $1 AND status = 'completed'`, [runId]))[0]!.n);
+    await waitFor(async () => (await completed()) >= 3, 'three completed chunks');
+    worker.child.kill('SIGTERM');
+    const left = await worker.done;
+    assert.equal(left.events.find((e) => e.event === 'run/finished')?.status, 'in_progress', 'no sweep of the run: it is still open');
+    const [inFlight] = await fx.query<{ n: string }>(`SELECT count(*) AS n FROM migration_status.migration_chunk_status WHERE run_id = $1 AND status = 'in_progress'`, [runId]);
+    assert.equal(inFlight!.n, '0', 'the chunks it held finished');
+    assert.ok((await completed()) < ROWS / 200, 'stopped before the end');
+    assert.deepEqual(await stageFiles(fx), [], 'each committed chunk removed its own files before the worker left');
+  });
+
   it('no stage file is left after a run is abandoned', async () => {
     const config = await fx.writeConfig([TABLE], { batch_size: 200, parallel_threads: 2, extract_mode: 'unload' });
     const { staged } = await killBetweenUnloadAndCommit(fx, config);

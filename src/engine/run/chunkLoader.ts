@@ -52,7 +52,9 @@ export class ChunkLoader {
     this.loading.add(chunk.chunkId);
     try {
       this.announce(chunk, { status: 'in_progress' });
-      const outcome = await runChunkTask(this.ctx, chunk, table, this.snapshot, this.signal, await this.paths.forChunk(chunk.rows));
+      const path = await this.paths.forChunk(chunk.rows);
+      const outcome = await runChunkTask(this.ctx, chunk, table, this.snapshot, this.signal, path);
+      if (outcome.status === 'completed' && path.kind === 'unload') this.paths.removeCommitted(path.stage, chunk.chunkId);
       await this.settle(chunk, table, outcome);
     } finally {
       this.loading.delete(chunk.chunkId);

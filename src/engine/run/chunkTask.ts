@@ -30,7 +30,7 @@ export async function runChunkTask(
   extract: ExtractPath = { kind: 'query' },
 ): Promise<ChunkOutcome> {
   const { session, runId, workerId } = ctx;
-  // The unload path's files of this chunk: removed once its rows are committed or it failed.
+  // The unload path's files of a chunk that failed (a committed chunk's go in the background: ExtractPaths).
   const removeFiles = () => (extract.kind === 'unload' ? removeStageFiles(session.source, extract.stage, chunkPrefix(runId, chunk.chunkId)).catch(() => 0) : 0);
   try {
     const what: StreamChunkOptions = {
@@ -65,7 +65,6 @@ export async function runChunkTask(
       nulStrippedRows: () => guard.nulStrippedRows,
       signal,
     });
-    await removeFiles();
     return { status: 'completed', ...loaded };
   } catch (err) {
     // After an abort the run's sweep removes them: nothing may hold up a rollback.

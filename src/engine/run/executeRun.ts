@@ -181,6 +181,7 @@ export class RunExecutor {
   /** Waits for the chunks in flight (they finish, or roll back once aborted). */
   protected async drain(): Promise<void> {
     await Promise.all(this.inFlight);
+    await this.loader.paths.removalsEnded();
   }
 
   /** Marks this worker's row stopped: every exit path comes through here. */

@@ -1,12 +1,12 @@
 // Which way each chunk leaves Snowflake (extract_mode): unloaded to a stage and streamed from
 // presigned URLs, or one streaming query. `unload` checks the unload path once as the worker starts
 // and fails the run when it does not work. `auto` sends chunks planned below `unload_min_rows` to
-// the query path (an unload's fixed cost, four more statements and on Snowflake a second or more of
+// the query path (an unload's fixed cost, three more statements and on Snowflake a second or more of
 // latency, outweighs what it saves on a small chunk); the first larger chunk makes the worker check
 // the unload path once — stage, a one-row unload, its presigned URL, its download — and when any of
 // it is refused (PREVENT_UNLOAD_TO_INTERNAL_STAGES, missing privileges, a stage without
-// SNOWFLAKE_SSE) every chunk takes the query path, with one log line saying why. The run's stage
-// files are swept when it ends or is abandoned.
+// SNOWFLAKE_SSE) every chunk takes the query path, with one log line saying why. A committed
+// chunk's files are removed in the background; the run's are swept when it ends or is abandoned.
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config';
 import { UNLOAD_FILES, type UnloadCompression } from '../config/schema';
@@ -16,7 +16,7 @@ import { openSource, type SnowflakeSource } from '../source';
 import { boundHeapGrowth } from '../source/heapGrowth';
 import { downloadFile } from '../source/download';
 import { ensureStage, presignedUrls, removeStageFiles, unloadToStage } from '../source/unload/stageFiles';
-import { probeQuery, resolveStageName, stageReference, type StageName } from '../source/unload/stageSql';
+import { chunkPrefix, probeQuery, resolveStageName, stageReference, type StageName } from '../source/unload/stageSql';
 
 /** Snowflake's "does not exist or not authorized". */
 const STAGE_MISSING = '002003';
@@ -38,6 +38,8 @@ export class ExtractPaths {
   private unloadWorks = false;
   /** Chunk attempts this worker started on each path. */
   readonly chunks = { unload: 0, query: 0 };
+  /** Removals of committed chunks' files still under way. */
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(
     private readonly source: SnowflakeSource,
@@ -63,6 +65,22 @@ export class ExtractPaths {
   /** True once this worker has unloaded to the stage: the run's files are then swept when it ends. */
   get stageUsed(): boolean {
     return this.unloadWorks;
+  }
+
+  /**
+   * Removes a committed chunk's files, every attempt's, without holding up its thread: the next
+   * chunk need not wait for the round trip. One that fails leaves them to the run's sweep.
+   */
+  removeCommitted(stage: StageName, chunkId: number): void {
+    const removal: Promise<void> = removeStageFiles(this.source, stage, chunkPrefix(this.runId, chunkId))
+      .then(() => undefined, () => undefined)
+      .finally(() => this.removals.delete(removal));
+    this.removals.add(removal);
+  }
+
+  /** Resolves once every removal started so far has ended. */
+  async removalsEnded(): Promise<void> {
+    await Promise.all(this.removals);
   }
 
   private unloadPath(): Promise<ExtractPath> {

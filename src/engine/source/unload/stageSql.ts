@@ -38,9 +38,18 @@ export function stageLocation(stage: StageName, path: string): string {
   return `@${stageReference(stage)}/${path}`;
 }
 
-/** Where one attempt of one chunk is unloaded: `<run>/<chunk>/<attempt>/`. */
-export function chunkPrefix(runId: string, chunkId: number, attempt?: number): string {
-  return `${runId}/${chunkId}/${attempt === undefined ? '' : `${attempt}/`}`;
+/** Where every attempt of one chunk is unloaded: `<run>/<chunk>/`. */
+export function chunkPrefix(runId: string, chunkId: number): string {
+  return `${runId}/${chunkId}/`;
+}
+
+/**
+ * Where one attempt of one chunk is unloaded: `<run>/<chunk>/<attempt>-<tag>/`. The tag, fresh
+ * per attempt, keeps its file names from meeting an earlier attempt's that a crashed worker left
+ * (attempt numbers start again when a failed chunk is retried).
+ */
+export function attemptPrefix(runId: string, chunkId: number, attempt: number, tag: string): string {
+  return `${chunkPrefix(runId, chunkId)}${attempt}-${tag}/`;
 }
 
 /** 9. The stage, if it does not exist. SNOWFLAKE_SSE: presigned URLs cannot read client-side-encrypted files. */
