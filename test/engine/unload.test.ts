@@ -73,6 +73,8 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
     const started = await fx.cli(['start', '--config', config, '--detach', '--json']);
     assert.equal(started.code, 0, started.stderr);
     const runId = String(started.events.find((e) => e.event === 'run/started')?.runId);
+    // Every emulator answer takes a little while, so the worker is stopped well before the end.
+    fx.setFaults({ delayMs: 40 });
     const worker = fx.startCli(['worker', '--run', runId, '--config', config, '--json']);
     const completed = async () => Number((await fx.query<{ n: string }>(`SELECT count(*) AS n FROM migration_status.migration_chunk_status WHERE run_id = $1 AND status = 'completed'`, [runId]))[0]!.n);
     await waitFor(async () => (await completed()) >= 3, 'three completed chunks');
