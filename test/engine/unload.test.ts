@@ -87,6 +87,19 @@ describe('unload path: exactly once, retries, stage cleanup, fallback', function
     assert.deepEqual(await stageFiles(fx), [], 'each committed chunk removed its own files before the worker left');
   });
 
+  it("a committed chunk whose REMOVE fails says so, and the run's sweep removes its files", async () => {
+    // A chunk's prefix (`<run>/<chunk>/`), not the run's sweep (`<run>/`) nor the worker's probe.
+    fx.setFaults({ failQueries: [{ pattern: String.raw`^REMOVE \S+/[^/]+/\d+/ `, count: 1, kind: 'sql' }] });
+    const config = await fx.writeConfig([TABLE], { batch_size: 1000, parallel_threads: 2, extract_mode: 'unload' });
+    const run = await fx.cli(['start', '--config', config, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(fx.emulator.faults().counters.patternFailures, 1);
+    const warned = run.events.filter((e) => e.event === 'log' && /^the stage files of chunk \d+ stay until the run's sweep: /.test(String(e.message)));
+    assert.equal(warned.length, 1, JSON.stringify(warned));
+    await assertLoadedOnce(fx, String(run.events[0]!.runId));
+    assert.deepEqual(await stageFiles(fx), []);
+  });
+
   it('no stage file is left after a run is abandoned', async () => {
     const config = await fx.writeConfig([TABLE], { batch_size: 200, parallel_threads: 2, extract_mode: 'unload' });
     const { staged } = await killBetweenUnloadAndCommit(fx, config);

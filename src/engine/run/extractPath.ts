@@ -73,7 +73,10 @@ export class ExtractPaths {
    */
   removeCommitted(stage: StageName, chunkId: number): void {
     const removal: Promise<void> = removeStageFiles(this.source, stage, chunkPrefix(this.runId, chunkId))
-      .then(() => undefined, () => undefined)
+      .then(
+        () => undefined,
+        (err: unknown) => this.log('warn', `the stage files of chunk ${chunkId} stay until the run's sweep: ${errorMessage(err)}`),
+      )
       .finally(() => this.removals.delete(removal));
     this.removals.add(removal);
   }
