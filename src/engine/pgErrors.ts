@@ -38,8 +38,10 @@ export function targetErrorFrom(err: unknown, doing: string, context: ErrorConte
   if (!(err instanceof Error) || err instanceof ThawError) return err;
   const fields = err as Error & PgErrorFields;
   const code = fields.code;
+  // A socket's errno code first: EPIPE, EPERM or EBUSY have a SQLSTATE's shape (five capitals),
+  // and no SQLSTATE class starts with E.
+  if (code && /^E[A-Z]+$/.test(code)) return new TargetError(`${doing}: ${err.message}`, true, { ...context, code }, { cause: err });
   if (!code || !/^[0-9A-Z]{5}$/.test(code)) {
-    if (code && /^E[A-Z]+$/.test(code)) return new TargetError(`${doing}: ${err.message}`, true, { ...context, code }, { cause: err });
     if (/Connection terminated|connection (?:ended|closed)|not queryable/i.test(err.message)) {
       return new TargetError(`${doing}: ${err.message}`, true, context, { cause: err });
     }

@@ -34,6 +34,9 @@ describe('PostgreSQL error classification', () => {
     assert.ok(deadlock instanceof TargetError && deadlock.retryable);
     const socket = targetErrorFrom(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'x');
     assert.ok(socket instanceof TargetError && socket.retryable);
+    // Five capitals like a SQLSTATE: a COPY write into a connection cut under it.
+    const pipe = targetErrorFrom(Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' }), 'x');
+    assert.ok(pipe instanceof TargetError && pipe.retryable, 'EPIPE is a socket fault, not SQLSTATE class EP');
     const plain = new Error('a bug');
     assert.equal(targetErrorFrom(plain, 'x'), plain, 'an error that is not from PostgreSQL passes through');
     const typed = new ConnectionError('target', 'down');
