@@ -33,7 +33,8 @@ describe('a PostgreSQL outage mid-run', function () {
     await cli.waitForEvent((e) => e.event === 'log' && /trying again|could not be recorded/.test(String(e.message)));
     fx.setFaults({ delayMs: 0 });
     const run = await cli.done;
-    assert.equal(run.code, 0, run.stderr);
+    const errors = run.events.filter((e) => e.event === 'log' && e.level === 'error').map((e) => String(e.message));
+    assert.equal(run.code, 0, [run.stderr, ...errors].join('\n'));
 
     await assertTablesEqual(fx, { schema: 'main', table: 'FACTVISITCALLPERFORMANCE_CR' }, { schema: 'analytics', table: 'factvisitcallperformance_cr' }, DEMO_COLUMNS);
     const [chunks] = await fx.query<{ retried: string; loaded: string; expected: string }>(
