@@ -5,8 +5,7 @@
 import type { Readable } from 'node:stream';
 import { streamChunk, type Snapshot, type StreamChunkOptions } from '../source';
 import type { NulGuard } from '../source/nulGuard';
-import { removeStageFiles } from '../source/unload/stageFiles';
-import { chunkPrefix } from '../source/unload/stageSql';
+import { removeChunkFiles } from '../source/unload/stageFiles';
 import { unloadChunk } from '../source/unload/unloadChunk';
 import { errorMessage, ThawError } from '../errors';
 import { chunkFailureFrom, failChunk, type ChunkFailure, type ChunkRecord } from '../state';
@@ -31,7 +30,7 @@ export async function runChunkTask(
 ): Promise<ChunkOutcome> {
   const { session, runId, workerId } = ctx;
   // The unload path's files of a chunk that failed (a committed chunk's go in the background: ExtractPaths).
-  const removeFiles = () => (extract.kind === 'unload' ? removeStageFiles(session.source, extract.stage, chunkPrefix(runId, chunk.chunkId)).catch(() => 0) : 0);
+  const removeFiles = () => (extract.kind === 'unload' ? removeChunkFiles(session.source, extract.stage, runId, chunk.chunkId).catch(() => 0) : 0);
   try {
     const what: StreamChunkOptions = {
       table: table.cloneTable ?? table.sourceTable,

@@ -15,8 +15,8 @@ import { stateDirFor, type PgSession } from '../session';
 import { openSource, type SnowflakeSource } from '../source';
 import { boundHeapGrowth } from '../source/heapGrowth';
 import { downloadFile } from '../source/download';
-import { ensureStage, presignedUrls, removeStageFiles, unloadToStage } from '../source/unload/stageFiles';
-import { chunkPrefix, probeQuery, resolveStageName, stageReference, type StageName } from '../source/unload/stageSql';
+import { ensureStage, presignedUrls, removeChunkFiles, removeStageFiles, unloadToStage } from '../source/unload/stageFiles';
+import { probeQuery, resolveStageName, stageReference, type StageName } from '../source/unload/stageSql';
 
 /** Snowflake's "does not exist or not authorized". */
 const STAGE_MISSING = '002003';
@@ -72,7 +72,7 @@ export class ExtractPaths {
    * chunk need not wait for the round trip. One that fails leaves them to the run's sweep.
    */
   removeCommitted(stage: StageName, chunkId: number): void {
-    const removal: Promise<void> = removeStageFiles(this.source, stage, chunkPrefix(this.runId, chunkId))
+    const removal: Promise<void> = removeChunkFiles(this.source, stage, this.runId, chunkId)
       .then(
         () => undefined,
         (err: unknown) => this.log('warn', `the stage files of chunk ${chunkId} stay until the run's sweep: ${errorMessage(err)}`),

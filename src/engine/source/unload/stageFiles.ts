@@ -4,7 +4,7 @@ import type { UnloadCompression } from '../../config/schema';
 import type { ErrorContext } from '../../errors';
 import type { SnowflakeSource } from '../connection';
 import type { Statement } from '../sql';
-import { createStageStatement, presignedUrlsStatement, removeStatement, unloadStatement, type StageName } from './stageSql';
+import { chunkPrefix, createStageStatement, presignedUrlsStatement, removeStatement, unloadStatement, type StageName } from './stageSql';
 
 /** One file of an unloaded chunk, as DETAILED_OUTPUT reported it. */
 export interface UnloadedFile {
@@ -24,6 +24,11 @@ export async function ensureStage(source: SnowflakeSource, stage: StageName, con
 export async function removeStageFiles(source: SnowflakeSource, stage: StageName, prefix: string, context: ErrorContext = {}): Promise<number> {
   const { sql, binds } = removeStatement(stage, prefix);
   return (await source.execute(sql, binds, context)).length;
+}
+
+/** Removes every file of one chunk of a run, every attempt's; returns how many there were. */
+export function removeChunkFiles(source: SnowflakeSource, stage: StageName, runId: string, chunkId: number, context: ErrorContext = {}): Promise<number> {
+  return removeStageFiles(source, stage, chunkPrefix(runId, chunkId), context);
 }
 
 /** Unloads a chunk statement's rows under `prefix`; returns the files written. */

@@ -10,10 +10,10 @@ import { chunkQuery, nulGuardFor, type StreamChunkOptions } from '../chunkStream
 import type { SnowflakeSource } from '../connection';
 import { describeTable } from '../metadata';
 import type { NulGuard } from '../nulGuard';
-import { removeStageFiles, unloadToStage, type UnloadedFile } from './stageFiles';
+import { removeChunkFiles, unloadToStage, type UnloadedFile } from './stageFiles';
 import { streamStagedChunk } from './stagedChunkStream';
 import { untilAborted } from '../untilAborted';
-import { attemptPrefix, chunkPrefix, type StageName } from './stageSql';
+import { attemptPrefix, type StageName } from './stageSql';
 
 export interface UnloadChunkOptions extends StreamChunkOptions {
   stage: StageName;
@@ -41,7 +41,7 @@ export async function unloadChunk(source: SnowflakeSource, options: UnloadChunkO
   // Leftovers are never read either way (the files read are the ones this unload reports) and
   // would go with the chunk's prefix after the commit; the tag keeps names from meeting them when
   // attempt numbers start again (a failed chunk retried).
-  if (options.attempt > 1) await untilAborted(removeStageFiles(source, stage, chunkPrefix(runId, chunkId), context), options.signal);
+  if (options.attempt > 1) await untilAborted(removeChunkFiles(source, stage, runId, chunkId, context), options.signal);
   const prefix = attemptPrefix(runId, chunkId, options.attempt, randomBytes(4).toString('hex'));
   const files = await untilAborted(unloadToStage(source, stage, prefix, chunkQuery(options), compression, context), options.signal);
   const unloaded = files.reduce((n, f) => n + f.rows, 0);
