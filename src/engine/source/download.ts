@@ -98,7 +98,8 @@ export async function* gunzipped(compressed: AsyncIterable<Buffer>, context: Err
     yield* gunzip;
   } catch (err) {
     // Bad gzip (zlib's own codes): what was downloaded is corrupt, and a new attempt downloads it again.
-    if (typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('Z_')) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
       throw new SourceError(`a downloaded file is not valid gzip: ${(err as Error).message}`, true, context, { cause: err });
     }
     throw err;
